@@ -1,0 +1,2 @@
+/** @module MCP client that detects the server's protocol era and speaks it */
+export {};

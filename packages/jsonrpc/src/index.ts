@@ -1,0 +1,2 @@
+/** @module JSON-RPC 2.0 core for MCP */
+export {};

@@ -1,0 +1,56 @@
+/**
+ * The Transport interface: the same shape as the official SDK's, so adapters in either direction are trivial.
+ */
+import type { JsonRpcMessage, RequestId } from './messages.ts';
+
+/** Options for {@link Transport.send}. */
+export interface TransportSendOptions {
+  /**
+   * The incoming request this message belongs to (a response, or a notification/request sent while handling it).
+   * Transports that scope messages to a request (Streamable HTTP) route on it; others ignore it.
+   */
+  relatedRequestId?: RequestId;
+  /**
+   * Aborted when the caller gives up on the request being sent. Transports where closing a stream is the
+   * cancellation (modern Streamable HTTP) close it; others ignore it.
+   */
+  signal?: AbortSignal;
+}
+
+/** What a transport knows about an incoming message beyond its JSON. */
+export interface MessageExtra {
+  /** Authentication established by the transport (for example a validated bearer token). */
+  authInfo?: unknown;
+  /** HTTP request headers, when the message arrived over HTTP. */
+  headers?: Headers;
+  /**
+   * Aborted when the peer can no longer receive the response (an HTTP response stream closed):
+   * for the modern era this is cancellation.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * A bidirectional channel of JSON-RPC messages.
+ *
+ * Invalid input that can be answered (unparseable JSON, a message that is not JSON-RPC) is reported through
+ * `onerror` with an {@link InvalidMessageError}, whose `reply` the endpoint sends back; the transport stays open.
+ */
+export interface Transport {
+  /** Starts receiving. Called once by the endpoint that owns the transport. */
+  start(): Promise<void>;
+  /** Sends one message. Rejects with a `TransportClosedError` once closed. */
+  send(message: JsonRpcMessage, options?: TransportSendOptions): Promise<void>;
+  /** Closes the channel; `onclose` fires once. Idempotent. */
+  close(): Promise<void>;
+  /** A message arrived. */
+  onmessage?: ((message: JsonRpcMessage, extra?: MessageExtra) => void) | undefined;
+  /** Something went wrong that does not close the channel by itself. */
+  onerror?: ((error: Error) => void) | undefined;
+  /** The channel closed (either side). */
+  onclose?: (() => void) | undefined;
+  /** The session id, for transports with sessions (legacy Streamable HTTP). */
+  sessionId?: string | undefined;
+  /** Told the negotiated protocol version, for transports that put it in headers. */
+  setProtocolVersion?(version: string): void;
+}

@@ -1,0 +1,2 @@
+/** @module Build MCP servers that speak every protocol revision with one handler API */
+export {};

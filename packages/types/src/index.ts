@@ -1,0 +1,2 @@
+/** @module MCP protocol types for every revision, and protocol constants */
+export {};
