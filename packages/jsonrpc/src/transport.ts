@@ -3,7 +3,17 @@
  */
 import type { JsonRpcMessage, RequestId } from './messages.ts';
 
-/** Options for {@link Transport.send}. */
+/**
+ * Options for {@link Transport.send}.
+ *
+ * @example
+ * ```ts
+ * import type { TransportSendOptions } from '@pmcp/jsonrpc';
+ *
+ * const options: TransportSendOptions = { relatedRequestId: 7 };
+ * await transport.send({ jsonrpc: '2.0', id: 7, result: {} }, options);
+ * ```
+ */
 export interface TransportSendOptions {
   /**
    * The incoming request this message belongs to (a response, or a notification/request sent while handling it).
@@ -17,7 +27,18 @@ export interface TransportSendOptions {
   signal?: AbortSignal;
 }
 
-/** What a transport knows about an incoming message beyond its JSON. */
+/**
+ * What a transport knows about an incoming message beyond its JSON.
+ *
+ * @example
+ * ```ts
+ * import type { MessageExtra } from '@pmcp/jsonrpc';
+ *
+ * transport.onmessage = (message, extra?: MessageExtra) => {
+ *   if (extra?.signal?.aborted) return;
+ * };
+ * ```
+ */
 export interface MessageExtra {
   /** Authentication established by the transport (for example a validated bearer token). */
   authInfo?: unknown;
@@ -35,6 +56,18 @@ export interface MessageExtra {
  *
  * Invalid input that can be answered (unparseable JSON, a message that is not JSON-RPC) is reported through
  * `onerror` with an {@link InvalidMessageError}, whose `reply` the endpoint sends back; the transport stays open.
+ *
+ * @example
+ * ```ts
+ * import { RpcEngine, type Transport } from '@pmcp/jsonrpc';
+ *
+ * async function serve(transport: Transport): Promise<void> {
+ *   const engine = new RpcEngine();
+ *   engine.setRequestHandler('ping', () => ({}));
+ *   await engine.connect(transport);
+ * }
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports
  */
 export interface Transport {
   /** Starts receiving. Called once by the endpoint that owns the transport. */
