@@ -192,19 +192,12 @@ export class McpError extends Error {
   }
 
   /**
-   * Rebuilds the error a peer sent. Codes with a named subclass ({@link RequestTimeoutError} for -32001,
-   * {@link TransportClosedError} for -32000) become that subclass; every other code becomes a plain `McpError`.
+   * Rebuilds the error a peer sent, always as a plain `McpError`. Peers' -32000…-32019 codes are
+   * implementation-defined (many servers send -32000 as a generic "server error"), so they must never be read
+   * as this side's local-only {@link TransportClosedError} or {@link RequestTimeoutError}.
    */
   static fromJsonRpcError(error: JsonRpcErrorObject): McpError {
-    const options: McpErrorOptions = error.data === undefined ? {} : { data: error.data };
-    switch (error.code) {
-      case McpErrorCode.RequestTimeout:
-        return new RequestTimeoutError('', 0, { message: error.message, data: error.data });
-      case McpErrorCode.ConnectionClosed:
-        return new TransportClosedError(error.message, options);
-      default:
-        return new McpError(error.code, error.message, options);
-    }
+    return new McpError(error.code, error.message, error.data === undefined ? {} : { data: error.data });
   }
 }
 
