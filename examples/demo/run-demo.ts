@@ -28,7 +28,9 @@ async function session(era: 'auto' | 'legacy'): Promise<void> {
   console.log(`add(2, 40) → ${textOf(sum.content)}`);
 
   const converted = await client.callTool('convert_temperature', { value: 100, from: 'celsius' });
-  console.log(`convert_temperature(100 °C) → structuredContent ${JSON.stringify(converted.structuredContent)}`);
+  console.log(
+    `convert_temperature(100 °C) → structuredContent ${JSON.stringify(converted.structuredContent)}`,
+  );
 
   const invalid = await client.callTool('add', { a: 'two', b: 40 });
   console.log(`add("two", 40) → isError=${invalid.isError}: ${textOf(invalid.content)}`);

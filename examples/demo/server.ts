@@ -8,10 +8,12 @@ import { createServer, ToolError } from '@pmcp/server';
 import { stdioServerTransport } from '@pmcp/transport-stdio';
 import { z } from 'zod';
 
-const server = createServer(
-  { name: 'pmcp-demo', version: '1.0.0', title: 'pmcp demo server' },
-  { instructions: 'Arithmetic, unit conversion and a slow job that reports progress.' },
-);
+const server = createServer({
+  name: 'pmcp-demo',
+  version: '1.0.0',
+  title: 'pmcp demo server',
+  instructions: 'Arithmetic, unit conversion and a slow job that reports progress.',
+});
 
 server.tool(
   'add',
