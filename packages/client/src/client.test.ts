@@ -176,22 +176,23 @@ describe('results', () => {
     expect((error as McpError).message).toContain('"task"');
   });
 
-  it('rejects input_required with an error saying the server needs input', async () => {
+  it('rejects an input request for a capability the client never declared as a protocol violation', async () => {
     const inputRequests = {
       github_login: {
         method: 'elicitation/create',
         params: { message: 'Who are you?', requestedSchema: { type: 'object', properties: {} } },
       },
     };
-    const { client } = await connected('modern', {
+    const { client, server } = await connected('modern', {
       'tools/call': () => ({ resultType: 'input_required', inputRequests, requestState: 'opaque' }),
     });
     const error = (await client.callTool('login').catch((thrown: unknown) => thrown)) as McpError;
-    expect(error).toBeInstanceOf(McpError);
-    expect(error.code).toBe(-32021);
-    expect(error.message).toMatch(/needs input/);
-    expect(error.message).toContain('elicitation/create ("github_login")');
-    expect(error.data).toMatchObject({ inputRequests, requestState: 'opaque' });
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.message).toContain('"github_login"');
+    expect(error.message).toContain('onElicit');
+    expect(error.data).toMatchObject({ key: 'github_login', inputMethod: 'elicitation/create' });
+    // No retry was attempted.
+    expect(requests(server, 'tools/call')).toHaveLength(1);
   });
 
   it('surfaces a -32022 mid-session when the server offers no other modern version, without looping', async () => {
