@@ -1,10 +1,37 @@
 /**
  * The context every handler receives. It is built in one place for both eras, so a handler behaves the same
- * whether the request came from a legacy session or a modern stateless client; era-specific behaviour (and the
- * later `elicit`, `sample`, `roots`, `log`) hides behind these members.
+ * whether the request came from a legacy session or a modern stateless client: `elicit`, `sample` and `roots`
+ * are server→client requests in a legacy session and input rounds (MRTR) in the modern era; `log` follows the
+ * session's `logging/setLevel` or the request's own log level.
  */
-import type { RequestContext, RequestId } from '@pmcp/jsonrpc';
-import type { ClientCapabilities, Implementation, ProgressToken, ProtocolEra } from '@pmcp/types';
+import type { RequestContext, RequestId, RequestOptions } from '@pmcp/jsonrpc';
+import { McpError } from '@pmcp/jsonrpc';
+import {
+  type ClientCapabilities,
+  type CreateMessageRequestParams,
+  type CreateMessageResult,
+  type ElicitRequestParams,
+  type ElicitResult,
+  ErrorCode,
+  type Implementation,
+  type LoggingLevel,
+  type ProgressToken,
+  type ProtocolEra,
+  type Root,
+} from '@pmcp/types';
+import { checkLogCall, levelAllows, logParams } from './logging.ts';
+import {
+  type AnswerCheck,
+  checkCreateMessageResult,
+  checkElicitResult,
+  checkListRootsResult,
+  type InputKind,
+  type InputMethod,
+  type InputRound,
+  toJsonValue,
+} from './mrtr.ts';
+import { createProgressThrottle } from './notify-batcher.ts';
+import { ToolError } from './tool-error.ts';
 
 /**
  * Who is calling: what the client said about itself and what it can do (per request in the modern era, from
@@ -28,7 +55,41 @@ export interface ClientDescription {
 }
 
 /**
+ * Options of one `ctx.elicit`, `ctx.sample` or `ctx.roots` call.
+ *
+ * @example
+ * ```ts
+ * import { createServer, type InputOptions } from '@pmcp/server';
+ *
+ * const askName: InputOptions = { key: 'user_name', timeout: 300_000 };
+ * const server = createServer({ name: 'greeter', version: '1.0.0' });
+ * server.tool('greet', { description: 'Greet the user' }, async (_args, ctx) => {
+ *   const answer = await ctx.elicit(
+ *     { message: 'What is your name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } } } },
+ *     askName,
+ *   );
+ *   return `Hello, ${String(answer.content?.name ?? 'stranger')}!`;
+ * });
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/patterns/mrtr#inputrequests
+ */
+export interface InputOptions {
+  /**
+   * The key of this question in a modern `InputRequiredResult` (`inputRequests`/`inputResponses`). Default:
+   * `elicit-<n>`, `sample-<n>` or `roots-<n>`, where `n` counts the handler's input calls in order. Keys must be
+   * unique within one run of the handler.
+   */
+  key?: string;
+  /** Legacy sessions: how long (ms) to wait for the client's answer; default the engine's 60 000. */
+  timeout?: number;
+}
+
+/**
  * What a handler gets besides its arguments. The same shape in both eras.
+ *
+ * In the modern era the handler is **re-run** on each retry of an input round: code before the last
+ * `elicit`/`sample`/`roots` call runs once per round, so keep it free of side effects or wrap one-off values in
+ * {@link HandlerContext.remember}. Do not catch the error these calls throw when an answer is still missing.
  *
  * @example
  * ```ts
@@ -37,6 +98,7 @@ export interface ClientDescription {
  *
  * const server = createServer({ name: 'demo', version: '1.0.0' });
  * server.tool('count', { description: 'Count to n', input: z.object({ n: z.number().int() }) }, async ({ n }, ctx) => {
+ *   await ctx.log('info', `counting to ${n}`);
  *   for (let i = 1; i <= n && !ctx.signal.aborted; i++) await ctx.progress(i, n);
  *   return `counted to ${n} for ${ctx.client.info?.name ?? 'an anonymous client'}`;
  * });
@@ -56,9 +118,36 @@ export interface HandlerContext {
   /**
    * Reports progress to the client if it asked for it (a `progressToken` in the request's `_meta`), otherwise
    * does nothing. `progress` must grow with every call (a `RangeError` says so otherwise); `total` and `message`
-   * are optional.
+   * are optional. Updates may be rate-limited (option `progressIntervalMs`); the latest always arrives before the
+   * result, and nothing arrives after it.
    */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /**
+   * Sends a log message (`notifications/message`) when the client wants that level: in a legacy session, at or
+   * above its `logging/setLevel` (every level before the first `setLevel`); for a modern request, only when its
+   * `_meta["io.modelcontextprotocol/logLevel"]` asked, at or above that level, on this request's stream.
+   * Messages after the handler returned are dropped (use `server.log`). Never throws for delivery problems.
+   */
+  log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
+  /**
+   * Asks the user through the client: a form (`{ message, requestedSchema }`) or a URL to open
+   * (`{ mode: 'url', message, url }`). Only the modes the client declared may be used (`elicitation: {}` means
+   * form only). Legacy: an `elicitation/create` request. Modern: an input round.
+   */
+  elicit(request: ElicitRequestParams, options?: InputOptions): Promise<ElicitResult>;
+  /**
+   * Asks the client's LLM (`sampling/createMessage`); `tools`/`toolChoice` need the client's `sampling.tools`
+   * capability and `includeContext` other than `"none"` its `sampling.context`.
+   */
+  sample(request: CreateMessageRequestParams, options?: InputOptions): Promise<CreateMessageResult>;
+  /** The client's roots (`roots/list`). */
+  roots(options?: InputOptions): Promise<Root[]>;
+  /**
+   * A value computed once per request, even across modern input rounds: the first run computes it, later runs get
+   * the same value back (carried, signed, in `requestState`). It must be JSON; it is returned as its JSON copy in
+   * both eras. Use it for ids, timestamps or anything else that must not change between rounds.
+   */
+  remember<T>(key: string, compute: () => T | Promise<T>): Promise<T>;
 }
 
 /** Everything the dispatcher learned about one request; the input of {@link createHandlerContext}. */
@@ -69,12 +158,21 @@ export interface RequestScope {
   readonly rpc: RequestContext;
   readonly progressToken: ProgressToken | undefined;
   readonly reportError: (error: Error) => void;
+  /** The lowest level the client wants now (read on every message: `setLevel` can change it); undefined: none. */
+  readonly logThreshold?: () => LoggingLevel | undefined;
+  /** Minimum milliseconds between two progress notifications (0: no limit). */
+  readonly progressIntervalMs?: number;
+  /** The modern input round of a request that accepts one (`tools/call`, `prompts/get`, `resources/read`). */
+  readonly inputs?: InputRound | undefined;
 }
 
 /** A handler context plus the switch that silences it once the response is on its way. */
 export interface HandlerContextControl {
   readonly context: HandlerContext;
-  /** Called when the handler has produced its result: later progress calls do nothing. */
+  /**
+   * Called when the handler has produced its result: a rate-limited progress update still pending is sent now
+   * (before the result), and later progress and log calls do nothing.
+   */
   finish(): void;
 }
 
@@ -82,10 +180,121 @@ function describeValue(value: unknown): string {
   return typeof value === 'number' ? String(value) : `a ${typeof value}`;
 }
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The client capability a question needs, or undefined when the client declared it. */
+function missingCapability(
+  capabilities: ClientCapabilities,
+  method: InputMethod,
+  params: Record<string, unknown>,
+  version: string,
+): ClientCapabilities | undefined {
+  if (method === 'roots/list') return capabilities.roots === undefined ? { roots: {} } : undefined;
+  if (method === 'elicitation/create') {
+    const elicitation = capabilities.elicitation;
+    if (params.mode === 'url') {
+      return elicitation?.url === undefined ? { elicitation: { url: {} } } : undefined;
+    }
+    if (elicitation === undefined) return { elicitation: {} };
+    // `elicitation: {}` declares form mode; naming only `url` does not.
+    return elicitation.form === undefined && elicitation.url !== undefined
+      ? { elicitation: { form: {} } }
+      : undefined;
+  }
+  const sampling = capabilities.sampling;
+  if (sampling === undefined) return { sampling: {} };
+  if ((params.tools !== undefined || params.toolChoice !== undefined) && sampling.tools === undefined) {
+    return { sampling: { tools: {} } };
+  }
+  const context = params.includeContext;
+  // `sampling.context` arrived with 2025-11-25; before it, includeContext needed no declaration.
+  if (
+    context !== undefined &&
+    context !== 'none' &&
+    sampling.context === undefined &&
+    version >= '2025-11-25'
+  ) {
+    return { sampling: { context: {} } };
+  }
+  return undefined;
+}
+
+function describeRequirement(required: ClientCapabilities): string {
+  const [name, value] = Object.entries(required)[0] ?? ['', {}];
+  const detail = Object.keys(value as object)[0];
+  return detail === undefined ? name : `${name}.${detail}`;
+}
+
+const CALLER: Readonly<Record<InputMethod, string>> = {
+  'elicitation/create': 'ctx.elicit()',
+  'sampling/createMessage': 'ctx.sample()',
+  'roots/list': 'ctx.roots()',
+};
+
+/** The first legacy revision that has the question (and, for some parameters, the parameter). */
+function legacyRevisionProblem(
+  version: string,
+  method: InputMethod,
+  params: Record<string, unknown>,
+): string | undefined {
+  const needs = (since: string, what: string): string | undefined =>
+    version >= since
+      ? undefined
+      : `${what} needs protocol revision ${since} or later; this session uses ${version}`;
+  if (method === 'elicitation/create') {
+    return params.mode === 'url'
+      ? needs('2025-11-25', 'URL-mode elicitation')
+      : needs('2025-06-18', 'elicitation');
+  }
+  if (
+    method === 'sampling/createMessage' &&
+    (params.tools !== undefined || params.toolChoice !== undefined)
+  ) {
+    return needs('2025-11-25', 'sampling with tools');
+  }
+  return undefined;
+}
+
+/** The `elicitation/create` params a legacy revision accepts. */
+function legacyElicitParams(params: Record<string, unknown>, version: string): Record<string, unknown> {
+  if (params.mode === 'url') {
+    const { elicitationId, ...rest } = params;
+    // 2025-11-25 requires an id per URL elicitation, so the client can correlate completion.
+    return {
+      ...rest,
+      elicitationId: typeof elicitationId === 'string' ? elicitationId : crypto.randomUUID(),
+    };
+  }
+  if (version >= '2025-11-25') return params;
+  const { mode: _mode, ...rest } = params;
+  return rest;
+}
+
+function checkRequestObject(caller: string, request: unknown): asserts request is Record<string, unknown> {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    throw new TypeError(`${caller} needs a request object as its first argument`);
+  }
+}
+
 /** Builds the context for one request. */
 export function createHandlerContext(scope: RequestScope): HandlerContextControl {
   let lastProgress = Number.NEGATIVE_INFINITY;
   let finished = false;
+  const legacyMemory = new Map<string, unknown>();
+
+  const notify = async (method: string, params: Record<string, unknown>): Promise<void> => {
+    try {
+      await scope.rpc.notify(method, params);
+    } catch (error) {
+      // A lost notification must not fail the handler; the closed connection aborts `signal` anyway.
+      scope.reportError(asError(error));
+    }
+  };
+  const throttle = createProgressThrottle(scope.progressIntervalMs ?? 0, (params) =>
+    notify('notifications/progress', params),
+  );
 
   const progress = async (value: number, total?: number, message?: string): Promise<void> => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -116,12 +325,95 @@ export function createHandlerContext(scope: RequestScope): HandlerContextControl
     if (total !== undefined) params.total = total;
     // `message` arrived with 2025-03-26; the first revision's schema does not know it.
     if (message !== undefined && scope.protocolVersion !== '2024-11-05') params.message = message;
-    try {
-      await scope.rpc.notify('notifications/progress', params);
-    } catch (error) {
-      // A lost progress update must not fail the tool; the closed connection aborts `signal` anyway.
-      scope.reportError(error instanceof Error ? error : new Error(String(error)));
+    await throttle.push(params);
+  };
+
+  const log = async (level: LoggingLevel, data: unknown, logger?: string): Promise<void> => {
+    checkLogCall('ctx.log', level, logger);
+    if (finished || scope.rpc.signal.aborted) return;
+    const threshold = scope.logThreshold?.();
+    if (threshold === undefined || !levelAllows(threshold, level)) return;
+    await notify('notifications/message', logParams(level, data, logger));
+  };
+
+  async function remember<T>(key: string, compute: () => T | Promise<T>): Promise<T> {
+    if (typeof key !== 'string' || key === '') {
+      throw new TypeError('ctx.remember(key, compute): key must be a non-empty string');
     }
+    if (typeof compute !== 'function') {
+      throw new TypeError('ctx.remember(key, compute): compute must be a function');
+    }
+    if (scope.inputs !== undefined) return scope.inputs.remember(key, compute);
+    if (!legacyMemory.has(key)) legacyMemory.set(key, toJsonValue(await compute(), key));
+    return legacyMemory.get(key) as T;
+  }
+
+  /** Legacy: a server→client request related to this one, answered (or failed) into the handler. */
+  const askClient = async <T>(
+    method: InputMethod,
+    params: Record<string, unknown>,
+    options: InputOptions | undefined,
+    check: AnswerCheck<T>,
+  ): Promise<T> => {
+    const caller = CALLER[method];
+    const revisionProblem = legacyRevisionProblem(scope.protocolVersion, method, params);
+    if (revisionProblem !== undefined) throw new ToolError(`${caller} is not available: ${revisionProblem}`);
+    const missing = missingCapability(scope.client.capabilities, method, params, scope.protocolVersion);
+    if (missing !== undefined) {
+      throw new ToolError(
+        `${caller} is not available: the client did not declare the "${describeRequirement(missing)}" capability`,
+      );
+    }
+    const requestOptions: RequestOptions = { signal: scope.rpc.signal };
+    if (options?.timeout !== undefined) requestOptions.timeout = options.timeout;
+    const wire = method === 'elicitation/create' ? legacyElicitParams(params, scope.protocolVersion) : params;
+    let answer: unknown;
+    try {
+      answer = await scope.rpc.request(method, method === 'roots/list' ? undefined : wire, requestOptions);
+    } catch (error) {
+      // Cancelled: the caller is gone and nothing will be answered; let the error end the handler as it is.
+      if (scope.rpc.signal.aborted) throw error;
+      throw new ToolError(`The client could not answer ${method}: ${asError(error).message}`, {
+        cause: error,
+      });
+    }
+    const checked = check(answer);
+    if (!checked.ok) {
+      throw new ToolError(`The client answered ${method} with an invalid result: ${checked.problem}`);
+    }
+    return checked.value;
+  };
+
+  const ask = async <T>(
+    kind: InputKind,
+    method: InputMethod,
+    params: Record<string, unknown>,
+    options: InputOptions | undefined,
+    check: AnswerCheck<T>,
+  ): Promise<T> => {
+    if (options?.key !== undefined && typeof options.key !== 'string') {
+      throw new TypeError(`${CALLER[method]}: options.key must be a string`);
+    }
+    if (scope.era === 'legacy') return askClient(method, params, options, check);
+    const round = scope.inputs;
+    if (round === undefined) {
+      throw new Error(
+        `${CALLER[method]} is only available while handling tools/call, prompts/get or resources/read`,
+      );
+    }
+    const key = round.claimKey(kind, options?.key);
+    const missing = missingCapability(scope.client.capabilities, method, params, scope.protocolVersion);
+    if (missing !== undefined) {
+      throw round.fail(
+        new McpError(
+          ErrorCode.MissingRequiredClientCapability,
+          `Server requires the ${describeRequirement(missing)} capability for this request: declare it in ` +
+            `params._meta["io.modelcontextprotocol/clientCapabilities"]`,
+          { data: { requiredCapabilities: missing } },
+        ),
+      );
+    }
+    return round.answer(key, method, params, check);
   };
 
   const context: HandlerContext = {
@@ -131,10 +423,26 @@ export function createHandlerContext(scope: RequestScope): HandlerContextControl
     protocolVersion: scope.protocolVersion,
     client: scope.client,
     progress,
+    log,
+    async elicit(request, options) {
+      checkRequestObject('ctx.elicit(request)', request);
+      return ask('elicit', 'elicitation/create', { ...request }, options, checkElicitResult);
+    },
+    async sample(request, options) {
+      checkRequestObject('ctx.sample(request)', request);
+      return ask('sample', 'sampling/createMessage', { ...request }, options, checkCreateMessageResult);
+    },
+    async roots(options) {
+      const result = await ask('roots', 'roots/list', {}, options, checkListRootsResult);
+      return result.roots;
+    },
+    remember,
   };
   return {
     context,
     finish() {
+      if (finished) return;
+      throttle.flush();
       finished = true;
     },
   };

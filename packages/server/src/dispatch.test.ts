@@ -43,7 +43,7 @@ describe('legacy era: initialize', () => {
     const client = await connect(fullServer());
     const result = await client.initialize(revision);
     expect(result.protocolVersion).toBe(revision);
-    expect(result.capabilities).toEqual({ tools: { listChanged: true } });
+    expect(result.capabilities).toEqual({ tools: { listChanged: true }, logging: {} });
     expect(result.instructions).toBe('Use echo to repeat things.');
     expect(result).not.toHaveProperty('resultType');
     expect(client.validatedCount).toBeGreaterThan(0);
@@ -351,17 +351,17 @@ describe('requests without an era', () => {
 });
 
 describe('capabilities', () => {
-  it('advertise nothing and refuse tools/* when no tool was ever registered', async () => {
+  it('advertise only logging and refuse tools/* when no tool was ever registered', async () => {
     const server = createServer({ name: 'empty', version: '1' });
     const client = await connect(server);
     const discover = resultOf(await client.request('server/discover', modern()));
-    expect(discover.capabilities).toEqual({});
+    expect(discover.capabilities).toEqual({ logging: {} });
     const list = errorOf(await client.request('tools/list', modern()));
     expect(list.code).toBe(-32601);
     expect(list.message).toContain('tools/list');
 
     const legacy = await connect(server);
-    expect((await legacy.initialize()).capabilities).toEqual({});
+    expect((await legacy.initialize()).capabilities).toEqual({ logging: {} });
     expect(errorOf(await legacy.request('tools/call', { name: 'x' })).code).toBe(-32601);
   });
 

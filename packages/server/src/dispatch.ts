@@ -16,17 +16,40 @@ import {
   type Implementation,
   LATEST_LEGACY_PROTOCOL_VERSION,
   LEGACY_PROTOCOL_VERSIONS,
+  type LoggingLevel,
   MetaKey,
   MODERN_PROTOCOL_VERSIONS,
   type ProgressToken,
   type ProtocolEra,
   type ServerCapabilities,
 } from '@pmcp/types';
+import { completeMethod } from './completion.ts';
 import { type ClientDescription, createHandlerContext, type RequestScope } from './context.ts';
+import { readRequestLogLevel, SET_LEVEL_METHOD } from './logging.ts';
+import {
+  acceptsInputRounds,
+  InputRequiredOutcome,
+  type InputRoundServices,
+  runWithInputRounds,
+} from './mrtr.ts';
 import { paginate } from './pagination.ts';
+import { type CompiledPrompt, getPromptMethod, listPromptsMethod } from './prompts.ts';
 import type { Registry } from './registry.ts';
+import {
+  type CompiledResource,
+  type CompiledResourceTemplate,
+  listResourcesMethod,
+  listResourceTemplatesMethod,
+  readResourceMethod,
+} from './resources.ts';
 import { describeJsonType } from './schema.ts';
 import type { CacheScope } from './server.ts';
+import {
+  LISTEN_METHOD,
+  SUBSCRIBE_METHOD,
+  type SubscriptionHub,
+  UNSUBSCRIBE_METHOD,
+} from './subscriptions.ts';
 import { type CompiledTool, callTool, describeTool, revisionAtLeast } from './tools.ts';
 
 /** What the dispatcher needs from the server: its identity, registries and settings. */
@@ -34,9 +57,22 @@ export interface ServerCore {
   readonly info: Implementation;
   readonly instructions: string | undefined;
   readonly tools: Registry<CompiledTool>;
+  readonly prompts: Registry<CompiledPrompt>;
+  readonly resources: Registry<CompiledResource>;
+  readonly templates: Registry<CompiledResourceTemplate>;
+  /** Whether some prompt or template was ever registered with a completer (the `completions` capability). */
+  readonly completionsOffered: () => boolean;
   readonly pageSize: number;
   readonly ttlMs: number;
   readonly cacheScope: CacheScope;
+  /** Whether the server sends log messages (`logging` capability, `ctx.log`, `server.log`). */
+  readonly logging: boolean;
+  /** Minimum milliseconds between two progress notifications of one request (0: no limit). */
+  readonly progressIntervalMs: number;
+  /** Signs and checks `requestState` for modern input rounds. */
+  readonly inputRounds: InputRoundServices;
+  /** Open `subscriptions/listen` streams and delivery of change notifications. */
+  readonly subscriptions: SubscriptionHub;
   reportError(error: Error): void;
 }
 
@@ -46,6 +82,10 @@ export interface LegacySession {
   readonly client: ClientDescription;
   /** Set by `notifications/initialized`; only then does the server push notifications to the session. */
   initialized: boolean;
+  /** The minimum level set by `logging/setLevel`; until then every level is sent. */
+  logLevel?: LoggingLevel | undefined;
+  /** URIs this session `resources/subscribe`d to. */
+  resourceSubscriptions?: Set<string> | undefined;
 }
 
 /** One transport the server is connected through, with its own legacy session state. */
@@ -105,6 +145,14 @@ function isImplementation(value: unknown): value is Implementation {
 export function serverCapabilities(core: ServerCore): ServerCapabilities {
   const capabilities: ServerCapabilities = {};
   if (core.tools.everUsed) capabilities.tools = { listChanged: true };
+  if (core.prompts.everUsed) capabilities.prompts = { listChanged: true };
+  if (core.resources.everUsed || core.templates.everUsed) capabilities.resources = { listChanged: true };
+  if (core.completionsOffered()) capabilities.completions = {};
+  if (core.logging) capabilities.logging = {};
+  // Resource subscriptions (legacy resources/subscribe, modern resourceSubscriptions) come with resources.
+  if (capabilities.resources !== undefined) {
+    capabilities.resources = { ...capabilities.resources, subscribe: true };
+  }
   return capabilities;
 }
 
@@ -187,6 +235,44 @@ export const METHODS: Readonly<Record<string, MethodSpec>> = {
   },
   'tools/list': { eras: ['modern', 'legacy'], capability: 'tools', cacheable: true, handle: listTools },
   'tools/call': { eras: ['modern', 'legacy'], capability: 'tools', handle: callToolMethod },
+  'resources/list': {
+    eras: ['modern', 'legacy'],
+    capability: 'resources',
+    cacheable: true,
+    handle: (params, { core, scope }) => listResourcesMethod(params, core, scope),
+  },
+  'resources/templates/list': {
+    eras: ['modern', 'legacy'],
+    capability: 'resources',
+    cacheable: true,
+    handle: (params, { core, scope }) => listResourceTemplatesMethod(params, core, scope),
+  },
+  'resources/read': {
+    eras: ['modern', 'legacy'],
+    capability: 'resources',
+    cacheable: true,
+    handle: (params, { core, scope }) => readResourceMethod(params, core, scope),
+  },
+  'prompts/list': {
+    eras: ['modern', 'legacy'],
+    capability: 'prompts',
+    cacheable: true,
+    handle: (params, { core, scope }) => listPromptsMethod(params, core, scope),
+  },
+  'prompts/get': {
+    eras: ['modern', 'legacy'],
+    capability: 'prompts',
+    handle: (params, { core, scope }) => getPromptMethod(params, core, scope),
+  },
+  'completion/complete': {
+    eras: ['modern', 'legacy'],
+    capability: 'completions',
+    handle: (params, { core, scope }) => completeMethod(params, core, scope),
+  },
+  'logging/setLevel': SET_LEVEL_METHOD,
+  'resources/subscribe': SUBSCRIBE_METHOD,
+  'resources/unsubscribe': UNSUBSCRIBE_METHOD,
+  'subscriptions/listen': LISTEN_METHOD,
 };
 
 // Legacy methods 2026-07-28 removed; a modern request for one gets -32601 with the reason.
@@ -213,11 +299,18 @@ function readProgressToken(meta: Record<string, unknown> | undefined): ProgressT
 
 /** Adds what every result of the era needs and removes what the era's schemas do not know. */
 export function finalizeResult(
-  result: Record<string, unknown>,
+  result: Record<string, unknown> | InputRequiredOutcome,
   era: ProtocolEra,
   spec: MethodSpec,
   core: ServerCore,
 ): Record<string, unknown> {
+  // Never cached (results of input rounds must not be), so no ttlMs/cacheScope.
+  if (result instanceof InputRequiredOutcome) {
+    return {
+      ...result.toResult(),
+      _meta: { [MetaKey.ServerInfo]: describeImplementation(core.info, MODERN_REVISION) },
+    };
+  }
   if (era === 'legacy') {
     const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, ...legacy } = result;
     return legacy;
@@ -245,6 +338,16 @@ async function runMethod(
   const capability = spec.capability;
   if (capability !== undefined && serverCapabilities(core)[capability] === undefined) {
     throw methodNotFound(scope.rpc.method, `this server does not offer ${capability}`);
+  }
+  if (scope.era === 'modern' && acceptsInputRounds(scope.rpc.method)) {
+    const outcome = await runWithInputRounds(
+      scope.rpc.method,
+      params,
+      scope.rpc.extra,
+      core.inputRounds,
+      async (inputs) => spec.handle(params, { core, connection, scope: { ...scope, inputs } }),
+    );
+    return finalizeResult(outcome, scope.era, spec, core);
   }
   const result = await spec.handle(params, { core, connection, scope });
   return finalizeResult(result, scope.era, spec, core);
@@ -283,6 +386,7 @@ function modernScope(meta: Record<string, unknown>, rpc: RequestContext, core: S
     info === undefined
       ? { capabilities: capabilities as ClientCapabilities }
       : { info, capabilities: capabilities as ClientCapabilities };
+  const logLevel = readRequestLogLevel(meta);
   return {
     era: 'modern',
     protocolVersion: version,
@@ -290,6 +394,8 @@ function modernScope(meta: Record<string, unknown>, rpc: RequestContext, core: S
     rpc,
     progressToken: readProgressToken(meta),
     reportError: core.reportError,
+    logThreshold: () => (core.logging ? logLevel : undefined),
+    progressIntervalMs: core.progressIntervalMs,
   };
 }
 
@@ -377,6 +483,9 @@ export async function dispatchRequest(
       rpc,
       progressToken: readProgressToken(meta),
       reportError: core.reportError,
+      // Before the first logging/setLevel the spec sets no minimum, so every level goes out.
+      logThreshold: () => (core.logging ? (session?.logLevel ?? 'debug') : undefined),
+      progressIntervalMs: core.progressIntervalMs,
     };
     return runMethod(spec, params, core, connection, scope);
   }

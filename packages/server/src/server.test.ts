@@ -16,7 +16,11 @@ function namesOf(result: Record<string, unknown>): string[] {
 }
 
 function serverWithTools(count: number, pageSize?: number) {
-  const server = createServer({ name: 's', version: '1' }, pageSize === undefined ? {} : { pageSize });
+  // Debounce 0: list_changed goes out at the end of the tick, so a ping round trip observes it.
+  const server = createServer(
+    { name: 's', version: '1' },
+    pageSize === undefined ? { notificationDebounceMs: 0 } : { pageSize, notificationDebounceMs: 0 },
+  );
   for (let i = 0; i < count; i++) server.tool(`tool-${i}`, { description: `Tool ${i}` }, () => String(i));
   return server;
 }
@@ -167,7 +171,7 @@ describe('notifications/tools/list_changed', () => {
   });
 
   it('follows enable, disable and remove', async () => {
-    const server = createServer({ name: 's', version: '1' });
+    const server = createServer({ name: 's', version: '1' }, { notificationDebounceMs: 0 });
     const handle = server.tool('t', { description: 'd' }, () => 't');
     const client = await connect(server);
     await client.initialize('2024-11-05');

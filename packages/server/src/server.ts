@@ -1,9 +1,49 @@
-import { RpcEngine, type Transport } from '@pmcp/jsonrpc';
-import { type CacheableResult, type Implementation, Notification } from '@pmcp/types';
-import { type Connection, dispatchRequest, type ServerCore } from './dispatch.ts';
+import { type MessageExtra, RpcEngine, type Transport } from '@pmcp/jsonrpc';
+import {
+  type CacheableResult,
+  type Implementation,
+  type LoggingLevel,
+  MetaKey,
+  Notification,
+} from '@pmcp/types';
+import {
+  type Connection,
+  dispatchRequest,
+  finalizeResult,
+  type ServerCore,
+  serverCapabilities,
+} from './dispatch.ts';
+import { broadcastLog, checkLogCall, logParams } from './logging.ts';
+import { createNotificationBatcher, type ListChangedKind } from './notify-batcher.ts';
+import {
+  type CompiledPrompt,
+  compilePrompt,
+  type PromptArgumentSpec,
+  type PromptArgumentsInput,
+  type PromptConfig,
+  type PromptHandler,
+  type RegisteredPrompt,
+} from './prompts.ts';
 import { Registry, type RegistryHandle } from './registry.ts';
+import { createRequestStateCodec, type RequestStateKey } from './request-state.ts';
+import {
+  type CompiledResource,
+  type CompiledResourceTemplate,
+  compileResource,
+  compileResourceTemplate,
+  type RegisteredResource,
+  type RegisteredResourceTemplate,
+  type ResourceConfig,
+  type ResourceReader,
+  type ResourceTemplateConfig,
+  type ResourceTemplateReader,
+  resourceHandle,
+  resourceTemplateHandle,
+} from './resources.ts';
 import type { ToolSchema } from './schema.ts';
+import { LISTEN_METHOD, SubscriptionHub } from './subscriptions.ts';
 import { type CompiledTool, compileTool, type ToolConfig, type ToolHandler } from './tools.ts';
+import type { UriTemplate } from './uri-template.ts';
 
 /**
  * Who the server is: `name` and `version` are required; the display fields are sent to the revisions that know
@@ -56,6 +96,34 @@ export interface ServerOptions {
    * when results might depend on who asks).
    */
   cacheScope?: CacheScope;
+  /**
+   * Whether the server logs to clients (default true): advertises the `logging` capability, answers
+   * `logging/setLevel`, and lets `ctx.log`/`server.log` send `notifications/message`. With false they do nothing.
+   */
+  logging?: boolean;
+  /**
+   * The window (ms) in which list-changed and resource-updated notifications are merged into one per list and
+   * URI (default 10). 0 sends them at the end of the current tick.
+   */
+  notificationDebounceMs?: number;
+  /**
+   * Minimum milliseconds between two progress notifications of one request (default 0: every update is sent).
+   * Updates in between replace each other; the latest always goes out, before the result.
+   */
+  progressIntervalMs?: number;
+  /**
+   * The HMAC key(s) of modern `requestState` (MRTR), each a string or bytes of at least 32 bytes; with several,
+   * the first signs and all verify (key rotation). Default: a random key per process, so set it when several
+   * server instances share clients or states must survive a restart.
+   */
+  requestStateKey?: RequestStateKey | readonly RequestStateKey[];
+  /** How long (ms) a `requestState` stays valid (default 600 000, ten minutes). */
+  requestStateTtlMs?: number;
+  /**
+   * The principal a `requestState` is bound to, from what the transport knows about the request (for example
+   * `extra.authInfo`); a state presented by another principal is refused. Default: no principal binding.
+   */
+  requestStateSubject?: (extra: MessageExtra | undefined) => string | undefined;
 }
 
 /**
@@ -104,9 +172,48 @@ export interface McpServer {
     config: ToolConfig<Input, Output>,
     handler: ToolHandler<Input, Output>,
   ): RegisteredTool;
+  /**
+   * Registers a static resource (an absolute URI without `{variables}`); `read` returns its contents. Throws when
+   * the URI is invalid or taken. Connected legacy sessions get `notifications/resources/list_changed`.
+   */
+  resource(uri: string, config: ResourceConfig, read: ResourceReader): RegisteredResource;
+  /**
+   * Registers an RFC 6570 resource template; `read` gets the variables matched from the requested URI. Throws when
+   * the template is invalid or already registered.
+   */
+  resourceTemplate(
+    uriTemplate: string | UriTemplate,
+    config: ResourceTemplateConfig,
+    read: ResourceTemplateReader,
+  ): RegisteredResourceTemplate;
+  /**
+   * Registers a prompt; throws when the name is taken or the arguments cannot be used. Connected legacy sessions
+   * get `notifications/prompts/list_changed`.
+   */
+  // A default of `undefined` would be fixed as soon as TypeScript types an inline `complete` callback, before it
+  // infers the argument names; this one keeps that inference working (and types a prompt without arguments loosely).
+  prompt<const Args extends PromptArgumentsInput | undefined = readonly PromptArgumentSpec[]>(
+    name: string,
+    config: PromptConfig<Args>,
+    handler: PromptHandler<Args>,
+  ): RegisteredPrompt;
+  /**
+   * Tells subscribers that resource `uri` changed: legacy sessions that `resources/subscribe`d to it and modern
+   * `subscriptions/listen` streams that listed it get `notifications/resources/updated` (merged within the
+   * `notificationDebounceMs` window).
+   */
+  notifyResourceUpdated(uri: string): void;
+  /**
+   * Sends a log message to every legacy session whose `logging/setLevel` lets `level` through (every level
+   * before its first `setLevel`). Modern clients only get messages of their own requests (`ctx.log`).
+   */
+  log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
   /** Serves one connection; call again for each further transport (each keeps its own session state). */
   connect(transport: Transport): Promise<void>;
-  /** Closes every connection. */
+  /**
+   * Closes every connection: pending change notifications go out first, and every open `subscriptions/listen`
+   * stream gets its graceful end (a complete result).
+   */
   close(): Promise<void>;
   /**
    * Errors that cannot be answered to a client: a tool that threw something other than a `ToolError`, a tool
@@ -153,6 +260,12 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
   }
   checkNonNegativeInteger(options.pageSize, 'pageSize', true);
   checkNonNegativeInteger(options.ttlMs, 'ttlMs', false);
+  checkNonNegativeInteger(options.notificationDebounceMs, 'notificationDebounceMs', false);
+  checkNonNegativeInteger(options.progressIntervalMs, 'progressIntervalMs', false);
+  checkNonNegativeInteger(options.requestStateTtlMs, 'requestStateTtlMs', true);
+  if (options.requestStateSubject !== undefined && typeof options.requestStateSubject !== 'function') {
+    throw new TypeError('createServer options.requestStateSubject must be a function');
+  }
   if (
     options.cacheScope !== undefined &&
     options.cacheScope !== 'public' &&
@@ -166,12 +279,45 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
   const { instructions, ...implementation } = info;
   const connections = new Set<Connection>();
   const tools = new Registry<CompiledTool>('tool');
+  const prompts = new Registry<CompiledPrompt>('prompt');
+  const resources = new Registry<CompiledResource>('resource');
+  const templates = new Registry<CompiledResourceTemplate>('resource template');
+  // Set once, like the other capabilities: a session keeps what it was told even if completers are removed.
+  let completionsOffered = false;
+  const stateKeys = options.requestStateKey;
+  const codec = createRequestStateCodec({
+    keys:
+      stateKeys === undefined
+        ? []
+        : typeof stateKeys === 'string' || stateKeys instanceof Uint8Array
+          ? [stateKeys]
+          : stateKeys,
+    ttlMs: options.requestStateTtlMs ?? 600_000,
+  });
+  const subject = options.requestStateSubject;
+  const logging = options.logging ?? true;
 
   const server: McpServer = {
     info: implementation,
     onerror: undefined,
     tool(name, config, handler) {
       return tools.add(name, compileTool(name, config, handler));
+    },
+    resource(uri, config, read) {
+      const compiled = compileResource(uri, config, read);
+      return resourceHandle(resources.add(compiled.uri, compiled));
+    },
+    resourceTemplate(uriTemplate, config, read) {
+      const compiled = compileResourceTemplate(uriTemplate, config, read);
+      const handle = templates.add(compiled.template.template, compiled);
+      if (compiled.completers.size > 0) completionsOffered = true;
+      return resourceTemplateHandle(handle);
+    },
+    prompt(name, config, handler) {
+      const compiled = compilePrompt(name, config, handler);
+      const handle = prompts.add(compiled.name, compiled);
+      if (compiled.completers.size > 0) completionsOffered = true;
+      return handle;
     },
     async connect(transport) {
       const engine = new RpcEngine({
@@ -191,7 +337,20 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
         throw error;
       }
     },
+    notifyResourceUpdated(uri) {
+      if (typeof uri !== 'string' || uri === '') {
+        throw new TypeError('server.notifyResourceUpdated(uri): uri must be a non-empty string');
+      }
+      if (connections.size > 0) batcher.resourceUpdated(uri);
+    },
+    async log(level, data, logger) {
+      checkLogCall('server.log', level, logger);
+      if (!logging) return;
+      await broadcastLog(connections, level, logParams(level, data, logger), reportError);
+    },
     async close() {
+      batcher.flush();
+      await core.subscriptions.endAll();
       const closing = [...connections].map((connection) => connection.engine.close());
       connections.clear();
       await Promise.all(closing);
@@ -210,25 +369,44 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
     info: implementation,
     instructions,
     tools,
+    prompts,
+    resources,
+    templates,
+    completionsOffered: () => completionsOffered,
     pageSize: options.pageSize ?? 100,
     ttlMs: options.ttlMs ?? 60_000,
     cacheScope: options.cacheScope ?? 'private',
+    logging,
+    progressIntervalMs: options.progressIntervalMs ?? 0,
+    inputRounds: {
+      codec,
+      subject: (extra) => subject?.(extra as MessageExtra | undefined),
+    },
+    subscriptions: new SubscriptionHub({
+      capabilities: () => serverCapabilities(core),
+      closingResult: (id) =>
+        finalizeResult({ _meta: { [MetaKey.SubscriptionId]: id } }, 'modern', LISTEN_METHOD, core),
+      reportError,
+    }),
     reportError,
   };
 
-  // Several registrations in one tick produce one notification per session.
-  let toolsChangePending = false;
-  tools.onChange(() => {
-    if (toolsChangePending) return;
-    toolsChangePending = true;
-    queueMicrotask(() => {
-      toolsChangePending = false;
-      for (const connection of connections) {
-        if (!connection.session?.initialized) continue;
-        connection.engine.notify(Notification.ToolsListChanged).catch(reportError);
-      }
-    });
-  });
+  // Changes within one window become one notification per list and URI, for legacy sessions and listen streams.
+  const batcher = createNotificationBatcher(options.notificationDebounceMs ?? 10, (batch) =>
+    core.subscriptions.deliver(batch, connections),
+  );
+  /**
+   * The one entry point for "a list changed". Prompt and resource registries (part A) call
+   * `onListChanged('prompts' | 'resources')` from their `onChange`, exactly as tools do here.
+   */
+  const onListChanged = (kind: ListChangedKind): void => {
+    // Registrations before the first connection need no notification (and no timer).
+    if (connections.size > 0) batcher.listChanged(kind);
+  };
+  tools.onChange(() => onListChanged('tools'));
+  prompts.onChange(() => onListChanged('prompts'));
+  resources.onChange(() => onListChanged('resources'));
+  templates.onChange(() => onListChanged('resources'));
 
   return server;
 }

@@ -6,6 +6,7 @@ import { isMcpError } from '@pmcp/jsonrpc';
 import type { CallToolResult, Icon, Tool, ToolAnnotations } from '@pmcp/types';
 import type { StandardTypedV1 } from '@standard-schema/spec';
 import type { HandlerContext } from './context.ts';
+import { isInputRequiredSignal } from './mrtr.ts';
 import {
   type CompiledSchema,
   compileSchema,
@@ -298,6 +299,8 @@ export async function callTool(
   try {
     returned = await tool.handler(args, ctx);
   } catch (error) {
+    // Not a failure: the modern dispatcher answers with an InputRequiredResult and runs the tool again later.
+    if (isInputRequiredSignal(error)) throw error;
     if (error instanceof ToolError) return errorResult(error.message);
     if (isMcpError(error)) throw error;
     return failed(error);

@@ -7,12 +7,28 @@ import {
   createInMemoryTransportPair,
   type JsonRpcMessage,
   type JsonRpcNotification,
+  type JsonRpcRequest,
   type JsonRpcResponse,
   type RequestId,
   type Transport,
 } from '@pmcp/jsonrpc';
 import { afterEach, expect } from 'vitest';
 import { validateServerMessage } from './validate.ts';
+
+/**
+ * Answers a request the server sent (legacy `elicitation/create`, `sampling/createMessage`, `roots/list`): return
+ * the result, or throw to answer with an error (`code` of the thrown object, -32603 otherwise).
+ */
+export type ServerRequestAnswerer = (
+  method: string,
+  params: Record<string, unknown> | undefined,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** How the test client behaves. */
+export interface TestClientOptions {
+  /** Answers server→client requests; without it every such request is a violation. */
+  onRequest?: ServerRequestAnswerer;
+}
 
 /** The smallest server surface the harness needs, so it can drive any `connect`able server. */
 export interface Connectable {
@@ -47,10 +63,12 @@ export interface TestClient {
   /** Runs `initialize` (and `notifications/initialized` unless told not to) and records the negotiated revision. */
   initialize(
     protocolVersion?: string,
-    options?: { sendInitialized?: boolean },
+    options?: { sendInitialized?: boolean; capabilities?: Record<string, unknown> },
   ): Promise<Record<string, unknown>>;
   /** Notifications received so far, optionally of one method. */
   notifications(method?: string): JsonRpcNotification[];
+  /** Requests the server sent so far, optionally of one method. */
+  serverRequests(method?: string): JsonRpcRequest[];
   /** Resolves with the first received message matching `predicate` (already received or future). */
   waitFor(predicate: (message: JsonRpcMessage) => boolean): Promise<JsonRpcMessage>;
   close(): Promise<void>;
@@ -84,8 +102,15 @@ function isNotification(message: JsonRpcMessage): message is JsonRpcNotification
   return 'method' in message && !('id' in message);
 }
 
+function isRequest(message: JsonRpcMessage): message is JsonRpcRequest {
+  return 'method' in message && 'id' in message;
+}
+
 /** Connects a raw client to `server` over a fresh in-memory pair. */
-export async function connectTestClient(server: Connectable): Promise<TestClient> {
+export async function connectTestClient(
+  server: Connectable,
+  options: TestClientOptions = {},
+): Promise<TestClient> {
   const [clientSide, serverSide] = createInMemoryTransportPair();
   await server.connect(serverSide);
 
@@ -139,7 +164,7 @@ export async function connectTestClient(server: Connectable): Promise<TestClient
     async initialize(protocolVersion = '2025-11-25', options = {}) {
       const response = await client.request('initialize', {
         protocolVersion,
-        capabilities: {},
+        capabilities: options.capabilities ?? {},
         clientInfo: { name: 'harness', version: '0.0.0' },
       });
       if (!('result' in response)) throw new Error(`initialize failed: ${JSON.stringify(response)}`);
@@ -151,6 +176,12 @@ export async function connectTestClient(server: Connectable): Promise<TestClient
       return received.filter(
         (message): message is JsonRpcNotification =>
           isNotification(message) && (method === undefined || message.method === method),
+      );
+    },
+    serverRequests(method) {
+      return received.filter(
+        (message): message is JsonRpcRequest =>
+          isRequest(message) && (method === undefined || message.method === method),
       );
     },
     waitFor(predicate) {
@@ -169,12 +200,22 @@ export async function connectTestClient(server: Connectable): Promise<TestClient
       const sent = message.id === undefined || message.id === null ? undefined : sentRequests.get(message.id);
       revision = sent?.revision ?? '2026-07-28';
       method = sent?.method;
+    } else if (isRequest(message)) {
+      // Only legacy sessions carry server→client requests.
+      revision = client.sessionRevision ?? '2025-11-25';
+      method = message.method;
     } else {
-      const token = (message.params as Record<string, unknown> | undefined)?.progressToken;
-      revision = progressRevisions.get(token) ?? client.sessionRevision ?? '2026-07-28';
+      const params = message.params as Record<string, unknown> | undefined;
+      const token = params?.progressToken;
+      const meta = params?._meta as Record<string, unknown> | undefined;
+      // Listen streams exist only in the modern era.
+      const onListenStream = meta?.['io.modelcontextprotocol/subscriptionId'] !== undefined;
+      revision = onListenStream
+        ? '2026-07-28'
+        : (progressRevisions.get(token) ?? client.sessionRevision ?? '2026-07-28');
       method = message.method;
     }
-    const errors = validateServerMessage(message, revision, method);
+    const errors = validateServerMessage(message, revision, method, options.onRequest !== undefined);
     validatedCount++;
     if (errors.length > 0) violations.push({ revision, method, message, errors });
     for (const waiter of [...waiters]) {
@@ -183,7 +224,26 @@ export async function connectTestClient(server: Connectable): Promise<TestClient
         waiter.resolve(message);
       }
     }
+    const answer = options.onRequest;
+    if (answer !== undefined && isRequest(message)) {
+      void answerServerRequest(message, answer);
+    }
   };
+
+  async function answerServerRequest(request: JsonRpcRequest, answer: ServerRequestAnswerer): Promise<void> {
+    let reply: JsonRpcMessage;
+    try {
+      reply = { jsonrpc: '2.0', id: request.id, result: await answer(request.method, request.params) };
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      reply = {
+        jsonrpc: '2.0',
+        id: request.id,
+        error: { code: typeof code === 'number' ? code : -32603, message: (error as Error).message },
+      };
+    }
+    await clientSide.send(reply).catch(() => undefined);
+  }
   await clientSide.start();
   return client;
 }
@@ -197,15 +257,15 @@ export async function roundTrip(client: TestClient): Promise<void> {
  * Returns a `connect(server)` for a test file; after each test it asserts that every message the server sent
  * matched its revision's schema, then closes the clients.
  */
-export function useTestClients(): (server: Connectable) => Promise<TestClient> {
+export function useTestClients(): (server: Connectable, options?: TestClientOptions) => Promise<TestClient> {
   const clients: TestClient[] = [];
   afterEach(async () => {
     const open = clients.splice(0);
     for (const client of open) expect(client.violations).toEqual([]);
     await Promise.all(open.map((client) => client.close()));
   });
-  return async (server) => {
-    const client = await connectTestClient(server);
+  return async (server, options) => {
+    const client = await connectTestClient(server, options);
     clients.push(client);
     return client;
   };
