@@ -39,6 +39,8 @@ const steps = [
       `--outputFile.json=${resultsDir}/vitest.json`,
     ],
   },
+  // The official MCP conformance suite against the pmcp fixture server and client (tests/conformance/README.md).
+  { name: 'conformance', command: process.execPath, args: ['tests/conformance/run.ts'] },
 ];
 
 let passed = 0;
@@ -54,6 +56,15 @@ for (const step of steps) {
       passed += report.numPassedTests;
       failed += report.numFailedTests;
       if (!ok && report.numFailedTests === 0) failed += 1;
+    } catch {
+      failed += 1;
+    }
+  } else if (step.name === 'conformance') {
+    try {
+      const report = JSON.parse(readFileSync(`${resultsDir}/conformance/summary.json`, 'utf8'));
+      passed += report.passed;
+      failed += report.failed;
+      if (!ok && report.failed === 0) failed += 1;
     } catch {
       failed += 1;
     }
