@@ -195,7 +195,7 @@ describe('results', () => {
     expect(requests(server, 'tools/call')).toHaveLength(1);
   });
 
-  it('surfaces a -32022 mid-session when the server offers no other modern version, without looping', async () => {
+  it('surfaces a -32022 mid-session after one retry when the server keeps rejecting a version it lists', async () => {
     const { client, server } = await connected('modern', {
       'tools/list': () => {
         throw new McpError(-32022, 'Unsupported protocol version', {
@@ -203,8 +203,11 @@ describe('results', () => {
         });
       },
     });
-    await expect(client.listTools()).rejects.toMatchObject({ code: -32022 });
-    expect(requests(server, 'tools/list')).toHaveLength(1);
+    await expect(client.listTools()).rejects.toMatchObject({
+      code: -32022,
+      message: expect.stringContaining('contradicts itself'),
+    });
+    expect(requests(server, 'tools/list')).toHaveLength(2);
   });
 
   it('rejects a tools/call result without a content array', async () => {

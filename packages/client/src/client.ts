@@ -57,7 +57,13 @@ import {
 } from './input-handlers.ts';
 import { checkFilter, SubscriptionHub } from './listen.ts';
 import { type ClientEvents, type ClientListener, Listeners } from './listeners.ts';
-import { type EraPreference, type NegotiationChannel, negotiate, type Session } from './negotiate.ts';
+import {
+  type EraPreference,
+  type NegotiationChannel,
+  negotiate,
+  type Session,
+  VersionRejections,
+} from './negotiate.ts';
 import { compileOutputSchema, type OutputValidator, type SchemaIssue } from './output-schema.ts';
 import { collectPages } from './pagination.ts';
 import { RequestIdWatch } from './request-ids.ts';
@@ -141,7 +147,10 @@ export interface ClientOptions extends InputHandlers {
   defaultTimeout?: number;
   /**
    * Milliseconds to wait for the `server/discover` probe in `auto` mode before deciding the server is legacy
-   * (default 3000). Legacy servers may never answer an unknown method, so this is deliberately short.
+   * (default 30 000). Over stdio the probe is the first thing a just-spawned server reads, so this wait includes
+   * the server's start-up: a short default misreads a slowly booting modern server as legacy. Every JSON-RPC
+   * peer must answer an unknown method (-32601), so only a broken legacy server makes the full wait matter;
+   * lower it for those.
    */
   discoverTimeout?: number;
   /** How many pages `listAll*` helpers follow before giving up (default 100): a guard against endless cursors. */
@@ -341,7 +350,7 @@ interface CacheSettings {
 
 type ClientState = 'new' | 'connecting' | 'connected' | 'closed';
 
-const DEFAULT_DISCOVER_TIMEOUT = 3000;
+const DEFAULT_DISCOVER_TIMEOUT = 30_000;
 const DEFAULT_MAX_LIST_PAGES = 100;
 const DEFAULT_MAX_INPUT_ROUNDS = 8;
 const ISSUES_IN_MESSAGE = 3;
@@ -1101,25 +1110,103 @@ export class Client {
     }
   }
 
-  /** Sends one request, retrying once per version when a modern server rejects the version in use. */
+  /**
+   * Sends one request (one round of an operation). In the modern era it recovers from the errors whose remedy
+   * the spec gives as sending the request again, with a new id each time: -32022 (a version both sides
+   * support; a listed version once more), a response the transport lost (`data.lost`, once), and -32020 on
+   * `tools/call` (list the tools afresh so an HTTP transport learns their header annotations, once).
+   */
   async #send(
     session: Session,
     method: string,
     params: JsonObject,
     options: RequestOptions,
   ): Promise<JsonObject> {
-    const rejectedVersions = new Set<string>();
+    const rejections = new VersionRejections();
+    let reissuedLost = false;
+    let refreshedTools = false;
     for (;;) {
+      const version = session.protocolVersion;
       const sent = buildRequestParams(session, this.#identity, params);
       try {
         return await this.#engine.request(method, sent, options);
       } catch (error) {
-        const retryWith = this.#versionToRetry(session, error, rejectedVersions);
-        if (retryWith === undefined) throw error;
-        rejectedVersions.add(session.protocolVersion);
-        session.protocolVersion = retryWith;
-        this.#engine.transport?.setProtocolVersion?.(retryWith);
+        if (session.era !== 'modern' || !isMcpError(error) || this.#state === 'closed') throw error;
+        if (error.code === ErrorCode.UnsupportedProtocolVersion) {
+          this.#switchVersion(session, method, version, error, rejections);
+          continue;
+        }
+        if (isLostResponse(error) && method !== Method.SubscriptionsListen) {
+          if (reissuedLost) throw lostAgain(method, error);
+          reissuedLost = true;
+          continue;
+        }
+        if (error.code === ErrorCode.HeaderMismatch && method === Method.ToolsCall) {
+          if (refreshedTools) throw headerMismatchAgain(params, error);
+          refreshedTools = true;
+          await this.#relistToolsAfterMismatch(params, options, error);
+          continue;
+        }
+        throw error;
       }
+    }
+  }
+
+  /**
+   * A modern server may stop supporting the version in use (an upgrade behind a load balancer) or reject it
+   * on one instance only; the spec's answer is to retry with a version both sides support. The era cannot
+   * change mid-session, so only modern versions are candidates.
+   */
+  #switchVersion(
+    session: Session,
+    method: string,
+    rejected: string,
+    error: McpError,
+    rejections: VersionRejections,
+  ): void {
+    const outcome = rejections.afterRejection(rejected, error, MODERN_PROTOCOL_VERSIONS);
+    if (outcome.kind === 'contradiction') throw outcome.error;
+    if (outcome.kind === 'no-shared-version') {
+      const listed = outcome.supported.length > 0 ? outcome.supported.join(', ') : '(none listed)';
+      throw new McpError(
+        error.code,
+        `The server rejected ${method} because it no longer supports protocol version ${rejected}, and it ` +
+          `lists no modern version pmcp speaks (it supports ${listed}; pmcp's modern versions are ` +
+          `${MODERN_PROTOCOL_VERSIONS.join(', ')}). Connect again to negotiate with it afresh.`,
+        { data: error.data, cause: error },
+      );
+    }
+    if (outcome.version === session.protocolVersion) return;
+    session.protocolVersion = outcome.version;
+    this.#engine.transport?.setProtocolVersion?.(outcome.version);
+  }
+
+  /**
+   * -32020 on tools/call means the request's `Mcp-Param-*` headers do not match what the server expects,
+   * usually because the tool's `x-mcp-header` annotations changed; a fresh tools/list passing through the
+   * HTTP transport teaches it the new ones. The cached list is what went stale: it is dropped first, so the
+   * listing goes to the server and the fresh result replaces it.
+   */
+  async #relistToolsAfterMismatch(
+    params: JsonObject,
+    options: RequestOptions,
+    mismatch: McpError,
+  ): Promise<void> {
+    this.#invalidate(LIST_METHODS.tools);
+    const listOptions: Omit<ListOptions, 'cursor'> = {};
+    if (options.signal !== undefined) listOptions.signal = options.signal;
+    if (options.timeout !== undefined) listOptions.timeout = options.timeout;
+    try {
+      await this.listAllTools(listOptions);
+    } catch (error) {
+      if (error instanceof RequestCancelledError || error instanceof TransportClosedError) throw error;
+      throw new McpError(
+        mismatch.code,
+        `callTool(${JSON.stringify(params.name)}) was refused with -32020 (header mismatch: ${mismatch.message}), ` +
+          `and listing the tools again to learn their header annotations failed: ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+        { data: mismatch.data, cause: error },
+      );
     }
   }
 
@@ -1198,30 +1285,6 @@ export class Client {
     const meta: JsonObject = { ...options.meta };
     if (level !== undefined) meta[MetaKey.LogLevel] = level;
     return { ...params, _meta: meta };
-  }
-
-  /**
-   * A modern server may stop supporting the version chosen at connect time (an upgrade behind a load balancer);
-   * the spec's answer is to retry with a version both sides support.
-   */
-  #versionToRetry(
-    session: Session,
-    error: unknown,
-    rejected: ReadonlySet<string>,
-  ): ProtocolVersion | undefined {
-    if (
-      session.era !== 'modern' ||
-      !isMcpError(error) ||
-      error.code !== ErrorCode.UnsupportedProtocolVersion
-    ) {
-      return undefined;
-    }
-    const supported =
-      isJsonObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported : [];
-    return MODERN_PROTOCOL_VERSIONS.find(
-      (version) =>
-        supported.includes(version) && version !== session.protocolVersion && !rejected.has(version),
-    );
   }
 
   #requireSession(operation: string): Session {
@@ -1527,6 +1590,30 @@ function readInputRequired(
     );
   }
   return { inputRequests, requestState };
+}
+
+/** The HTTP transport answers a request whose response stream broke with an error marked `data.lost`. */
+function isLostResponse(error: McpError): boolean {
+  return isJsonObject(error.data) && error.data.lost === true;
+}
+
+function lostAgain(method: string, error: McpError): McpError {
+  return new McpError(
+    error.code,
+    `The response to ${method} was lost twice: the client re-issued the request once with a new id, as the ` +
+      `spec requires, and lost that response too (${error.message}). Check the connection to the server.`,
+    { data: error.data, cause: error },
+  );
+}
+
+function headerMismatchAgain(params: JsonObject, error: McpError): McpError {
+  return new McpError(
+    error.code,
+    `callTool(${JSON.stringify(params.name)}) was refused with -32020 (header mismatch) again after the client ` +
+      `listed the tools afresh and retried once: ${error.message}. The server's tool annotations and the ` +
+      'headers it checks disagree.',
+    { data: error.data, cause: error },
+  );
 }
 
 /** Waits for `work`, but no longer than until `signal` aborts. */

@@ -206,18 +206,75 @@ describe('connect() version negotiation with -32022', () => {
     await server.closed;
   });
 
-  it('fails clearly when the server rejects a version it also lists as supported', async () => {
+  it('retries once with the same version when the server rejects a version it lists (conformance request-metadata)', async () => {
+    // The official mock answers the first modern request with -32022 while listing 2026-07-28 as supported.
+    let rejected = false;
+    const { server, client, connected } = await connectAndCheck({
+      'server/discover': (params) => {
+        if (!rejected) {
+          rejected = true;
+          throw new McpError(-32022, 'Unsupported protocol version', {
+            data: {
+              supported: ['2026-07-28'],
+              requested: (params._meta as Record<string, unknown>)['io.modelcontextprotocol/protocolVersion'],
+            },
+          });
+        }
+        return discoverResult({ tools: {} });
+      },
+    });
+    await connected;
+
+    expect(client.era).toBe('modern');
+    expect(client.protocolVersion).toBe('2026-07-28');
+    const probes = server.sent.filter(
+      (message): message is JsonRpcRequest => 'method' in message && message.method === 'server/discover',
+    );
+    expect(probes).toHaveLength(2);
+    expect(probes[1]?.id).not.toEqual(probes[0]?.id);
+    for (const probe of probes) {
+      expect(probe.params?._meta).toMatchObject({ 'io.modelcontextprotocol/protocolVersion': '2026-07-28' });
+    }
+    expect(server.protocolVersions.every((version) => version === '2026-07-28')).toBe(true);
+    expectSentValid(client, server.sent);
+    await client.close();
+  });
+
+  it('fails clearly when the server rejects a version it lists as supported a second time', async () => {
     const { server, connected } = await connectAndCheck({
       'server/discover': answerError(-32022, 'Unsupported protocol version', {
         supported: ['2026-07-28'],
         requested: '2026-07-28',
       }),
     });
-    await expect(connected).rejects.toMatchObject({
-      code: -32022,
-      message: expect.stringContaining('2026-07-28'),
+    const error = (await connected.catch((thrown: unknown) => thrown)) as McpError;
+    expect(error).toBeInstanceOf(McpError);
+    expect(error.code).toBe(-32022);
+    expect(error.message).toContain('2026-07-28');
+    expect(error.message).toContain('contradicts itself');
+    expect(error.data).toEqual({ supported: ['2026-07-28'], requested: '2026-07-28' });
+    expect(server.sentMethods()).toEqual(['server/discover', 'server/discover']);
+    await server.closed;
+  });
+
+  it('moves on to a listed legacy version once a listed modern version was rejected twice', async () => {
+    const { server, client, connected } = await connectAndCheck({
+      'server/discover': answerError(-32022, 'Unsupported protocol version', {
+        supported: ['2026-07-28', '2025-11-25'],
+        requested: '2026-07-28',
+      }),
+      initialize: () => initializeResult('2025-11-25'),
     });
-    expect(server.sentMethods()).toEqual(['server/discover']);
+    await connected;
+    expect(client.era).toBe('legacy');
+    expect(server.sentMethods()).toEqual([
+      'server/discover',
+      'server/discover',
+      'initialize',
+      'notifications/initialized',
+    ]);
+    expectSentValid(client, server.sent);
+    await client.close();
   });
 
   it('initializes with a shared legacy version when the DiscoverResult lists only legacy versions', async () => {

@@ -81,6 +81,7 @@ export async function negotiate(channel: NegotiationChannel, options: Negotiatio
 async function discover(channel: NegotiationChannel, options: NegotiationOptions): Promise<Session> {
   const forced = options.era === 'modern';
   const tried = new Set<string>();
+  const rejections = new VersionRejections();
   let version: ProtocolVersion = LATEST_PROTOCOL_VERSION;
   for (;;) {
     tried.add(version);
@@ -90,24 +91,17 @@ async function discover(channel: NegotiationChannel, options: NegotiationOptions
     } catch (error) {
       if (channel.isClosed() || !isMcpError(error)) throw error;
       if (error.code === ErrorCode.UnsupportedProtocolVersion) {
-        const supported = stringList(isJsonObject(error.data) ? error.data.supported : undefined);
-        const next = nextStep(supported, tried);
-        if (next === undefined) {
-          const contradicted = supported.find((candidate) => tried.has(candidate));
-          if (contradicted === undefined) throw noCommonVersion(supported, error);
-          throw new McpError(
-            error.code,
-            `The server rejected protocol version ${contradicted} as unsupported, yet lists it as supported ` +
-              `(${supported.join(', ')}); it contradicts itself, so the client stopped negotiating.`,
-            { data: error.data, cause: error },
-          );
-        }
-        if (next.era === 'modern') {
-          version = next.version;
+        const outcome = rejections.afterRejection(version, error, SUPPORTED_PROTOCOL_VERSIONS);
+        if (outcome.kind === 'contradiction') throw outcome.error;
+        if (outcome.kind === 'no-shared-version') throw noCommonVersion(outcome.supported, error);
+        const next = outcome.version;
+        if (modernVersions.includes(next)) {
+          version = next;
           continue;
         }
+        const supported = outcome.supported;
         if (forced) throw modernRefused(`it supports only legacy versions (${supported.join(', ')})`, error);
-        return initialize(channel, options, next.version);
+        return initialize(channel, options, next);
       }
       if (isModernOnlyError(error.code)) {
         throw new McpError(
@@ -228,6 +222,50 @@ async function initialize(
       serverCapabilities: result.capabilities as ServerCapabilities,
       serverInfo: readImplementation(result.serverInfo),
       instructions: typeof result.instructions === 'string' ? result.instructions : undefined,
+    };
+  }
+}
+
+/**
+ * What to do after a -32022: send the request again with `version`; stop with `error` (the server
+ * contradicts itself); or stop because nothing in `supported` is a version the caller can switch to.
+ */
+export type RejectionOutcome =
+  | { kind: 'retry'; version: ProtocolVersion; supported: readonly string[] }
+  | { kind: 'contradiction'; error: McpError }
+  | { kind: 'no-shared-version'; supported: readonly string[] };
+
+/**
+ * The -32022 bookkeeping of one request. The spec's answer to -32022 is to retry with a version both sides
+ * support; a version the server lists yet rejected is retried once, because a server behind a load balancer
+ * may reject per request (one instance not upgraded yet). A second rejection of a listed version means the
+ * server contradicts itself, and that version is not tried again.
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/versioning
+ */
+export class VersionRejections {
+  readonly #counts = new Map<string, number>();
+
+  /**
+   * Records that the server rejected `rejected` with `error` (a -32022) and picks the version to retry
+   * with: the newest of `speakable` (newest first) that the server lists in `data.supported` and has not
+   * rejected twice.
+   */
+  afterRejection(rejected: string, error: McpError, speakable: readonly ProtocolVersion[]): RejectionOutcome {
+    this.#counts.set(rejected, (this.#counts.get(rejected) ?? 0) + 1);
+    const supported = stringList(isJsonObject(error.data) ? error.data.supported : undefined);
+    const shared = speakable.filter((candidate) => supported.includes(candidate));
+    const next = shared.find((candidate) => (this.#counts.get(candidate) ?? 0) < 2);
+    if (next !== undefined) return { kind: 'retry', version: next, supported };
+    const contradicted = shared.find((candidate) => this.#counts.has(candidate));
+    if (contradicted === undefined) return { kind: 'no-shared-version', supported };
+    return {
+      kind: 'contradiction',
+      error: new McpError(
+        error.code,
+        `The server rejected protocol version ${contradicted} as unsupported twice, yet lists it as supported ` +
+          `(${supported.join(', ')}); it contradicts itself, so the client stopped retrying.`,
+        { data: error.data, cause: error },
+      ),
     };
   }
 }
