@@ -27,6 +27,9 @@ if (!chromium.ok) {
 const steps = [
   { name: 'typecheck', command: 'pnpm', args: ['run', 'typecheck'] },
   { name: 'lint', command: 'pnpm', args: ['run', 'lint'] },
+  // Every published package builds with tsdown and packs cleanly (publint --strict on the real tarball).
+  { name: 'build', command: 'pnpm', args: ['-r', '--filter', './packages/*', 'run', 'build'] },
+  { name: 'publint', command: 'pnpm', args: ['-r', '--filter', './packages/*', 'run', 'publint'] },
   {
     name: 'vitest',
     command: 'pnpm',
