@@ -1,0 +1,10 @@
+import { createServer } from '@pmcp/server';
+import { z } from 'zod';
+
+const server = createServer({ name: 'bundle', version: '1.0.0' });
+server.tool(
+  'add',
+  { description: 'Add two numbers', input: z.object({ a: z.number(), b: z.number() }) },
+  ({ a, b }) => String(a + b),
+);
+await server.connect(globalThis.mcpTransport);
