@@ -334,14 +334,22 @@ export async function runWithInputRounds(
   const target = method === 'resources/read' ? params.uri : params.name;
   if (typeof target !== 'string') return run(undefined);
 
-  const binding: RequestStateBinding = {
-    method,
-    target,
-    argumentsDigest: await digestJson(method === 'resources/read' ? {} : (params.arguments ?? {})),
-    subject: services.subject(extra),
+  // The binding needs a WebCrypto digest of the arguments (async, off-thread): compute it only when a state is
+  // opened or sealed, so the common call that asks for no input pays nothing for MRTR.
+  let binding: Promise<RequestStateBinding> | undefined;
+  const bindRequest = (): Promise<RequestStateBinding> => {
+    binding ??= digestJson(method === 'resources/read' ? {} : (params.arguments ?? {})).then(
+      (argumentsDigest) => ({
+        method,
+        target,
+        argumentsDigest,
+        subject: services.subject(extra),
+      }),
+    );
+    return binding;
   };
   const carried =
-    requestState === undefined ? EMPTY_CONTENT : await services.codec.open(requestState, binding);
+    requestState === undefined ? EMPTY_CONTENT : await services.codec.open(requestState, await bindRequest());
   const round = new InputRound(inputResponses ?? {}, carried);
 
   let outcome: { ok: true; value: Record<string, unknown> } | { ok: false; error: unknown };
@@ -356,7 +364,7 @@ export async function runWithInputRounds(
   if (round.needsInput) {
     return new InputRequiredOutcome(
       round.inputRequests(),
-      await services.codec.seal(binding, round.content()),
+      await services.codec.seal(await bindRequest(), round.content()),
     );
   }
   if (!outcome.ok) {
