@@ -12,6 +12,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'tests/*/**/*.test.ts',
       'examples/*/**/*.test.ts',
+      'bench/src/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
