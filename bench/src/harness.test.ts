@@ -40,10 +40,11 @@ function problems(rows: readonly ReportRow[]): string[] {
   return found;
 }
 
-describe('every scenario in smoke mode', () => {
+// Whole scenarios (child processes, bundles, HTTP servers) run here: they get minutes, not the suite's 30 s default.
+describe('every scenario in smoke mode', { timeout: 240_000 }, () => {
   beforeAll(async () => {
     await buildChildBundles();
-  });
+  }, 240_000);
 
   for (const scenario of SCENARIOS) {
     it(`scenario ${scenario.id} (${scenario.title}) returns right results for every available SDK`, async () => {
