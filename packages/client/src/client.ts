@@ -66,7 +66,6 @@ import {
 } from './negotiate.ts';
 import { compileOutputSchema, type OutputValidator, type SchemaIssue } from './output-schema.ts';
 import { collectPages } from './pagination.ts';
-import { RequestIdWatch } from './request-ids.ts';
 import { buildRequestParams, type ClientIdentity, isJsonObject, type JsonObject } from './request-meta.ts';
 import { type CacheEntryKey, createResultCache, type ResultCache } from './result-cache.ts';
 import {
@@ -390,7 +389,6 @@ export class Client {
   readonly #maxInputRounds: number;
   readonly #requestTimeout: number | undefined;
   readonly #engine: RpcEngine;
-  readonly #idWatch = new RequestIdWatch();
   readonly #listeners: Listeners;
   readonly #subscriptions: SubscriptionHub;
   readonly #cache: CacheSettings | undefined;
@@ -424,7 +422,6 @@ export class Client {
     this.#listeners = new Listeners((error) => this.onerror?.(error));
     this.#subscriptions = new SubscriptionHub({
       engine: this.#engine,
-      idWatch: this.#idWatch,
       legacyRequest: (method, params) =>
         this.#call(method, params, {}, { capability: 'resources', operation: method, allowsInput: false }),
       report: (error) => this.onerror?.(error),
@@ -507,7 +504,7 @@ export class Client {
     }
     this.#state = 'connecting';
     try {
-      await this.#engine.connect(this.#idWatch.decorate(transport));
+      await this.#engine.connect(transport);
       const session = await negotiate(this.#negotiationChannel(), {
         era,
         identity: this.#identity,

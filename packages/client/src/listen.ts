@@ -8,14 +8,12 @@
 import { RequestCancelledError, type RequestId, type RpcEngine, TransportClosedError } from '@pmcp/jsonrpc';
 import { MetaKey, Method, type ServerCapabilities, type SubscriptionFilter } from '@pmcp/types';
 import { protocolViolation } from './client-errors.ts';
-import type { RequestIdWatch } from './request-ids.ts';
 import { isJsonObject, type JsonObject } from './request-meta.ts';
 import { type ListenNotification, NotificationStream, type Subscription } from './subscription.ts';
 
 /** What the hub needs from the client. */
 export interface ListenHost {
   engine: RpcEngine;
-  idWatch: RequestIdWatch;
   /** Sends a legacy `resources/subscribe` or `resources/unsubscribe`. */
   legacyRequest(method: string, params: JsonObject): Promise<unknown>;
   /** Errors that belong to no caller. */
@@ -89,7 +87,7 @@ export class SubscriptionHub {
   async listenModern(params: JsonObject, signal: AbortSignal | undefined): Promise<Subscription> {
     const method = Method.SubscriptionsListen;
     if (signal?.aborted) throw new RequestCancelledError(method, { cause: signal.reason });
-    const { engine, idWatch } = this.#host;
+    const { engine } = this.#host;
     const stream = new NotificationStream();
     const controller = new AbortController();
     const entry: ModernListen = {
@@ -106,10 +104,6 @@ export class SubscriptionHub {
         }
       },
     };
-    idWatch.watch(params, (id) => {
-      stream.id = id;
-      this.#modern.set(id, entry);
-    });
     stream.onRelease(async () => {
       controller.abort(new Error('The client ended the subscription.'));
     });
@@ -121,7 +115,15 @@ export class SubscriptionHub {
 
     // A subscription lasts until one side ends it: no timeout.
     engine
-      .request(method, params, { signal: controller.signal, timeout: Number.POSITIVE_INFINITY })
+      .request(method, params, {
+        signal: controller.signal,
+        timeout: Number.POSITIVE_INFINITY,
+        // Known before the server can acknowledge: the acknowledgement names the subscription by this id.
+        onRequestId: (id) => {
+          stream.id = id;
+          this.#modern.set(id, entry);
+        },
+      })
       .then(
         () => {
           if (stream.isAcknowledged) stream.end();
@@ -142,7 +144,6 @@ export class SubscriptionHub {
         },
       )
       .finally(() => {
-        idWatch.forget(params);
         signal?.removeEventListener('abort', onAbort);
         if (stream.id === undefined) return;
         if (this.#modern.get(stream.id) === entry) this.#modern.delete(stream.id);

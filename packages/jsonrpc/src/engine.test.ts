@@ -156,6 +156,21 @@ describe('RpcEngine requests', () => {
     expect(wire.sent[0]?.options?.relatedRequestId).toBe('outer');
     expect(wire.sent[0]?.options?.signal).toBeInstanceOf(AbortSignal);
   });
+
+  it('tells onRequestId the assigned id synchronously, before the message is sent', async () => {
+    const { engine, wire } = await connected();
+    const seen: Array<{ id: unknown; sentBefore: number }> = [];
+    void engine.request(
+      'subscriptions/listen',
+      {},
+      {
+        onRequestId: (id) => seen.push({ id, sentBefore: wire.sent.length }),
+      },
+    );
+    expect(seen).toEqual([{ id: 1, sentBefore: 0 }]);
+    await flush();
+    expect(wire.sent[0]?.message).toMatchObject({ id: 1, method: 'subscriptions/listen' });
+  });
 });
 
 describe('RpcEngine timeouts', () => {

@@ -79,6 +79,11 @@ export interface RequestOptions {
   maxTotalTimeout?: number;
   /** The incoming request this one is made on behalf of; passed to `transport.send`. */
   relatedRequestId?: RequestId;
+  /**
+   * Told the id the engine assigned, synchronously and before the request is sent, so a caller can route
+   * messages that name the request (a `subscriptions/listen` stream's notifications) before its answer.
+   */
+  onRequestId?: (id: RequestId) => void;
 }
 
 /**
@@ -359,6 +364,7 @@ export class RpcEngine {
 
     const message: JsonRpcRequest = { jsonrpc: '2.0', id, method };
     if (sentParams !== undefined) message.params = sentParams;
+    options?.onRequestId?.(id);
 
     return new Promise<Record<string, unknown>>((resolve, reject) => {
       const pending: PendingRequest = {
