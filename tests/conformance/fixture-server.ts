@@ -126,6 +126,18 @@ function createFixtureServer() {
     },
   );
 
+  // SSE polling (SEP-1699, 2025-11-25): the tool ends its POST stream mid-call; the suite reconnects with
+  // Last-Event-ID and must find the result there. A modern request has no stream to resume: it just answers.
+  server.tool(
+    'test_reconnection',
+    { description: 'Closes its SSE stream mid-call; the result arrives after the client resumes' },
+    async (_args, ctx) => {
+      ctx.closeSseStream();
+      await sleep(100);
+      return 'Reconnection test completed successfully';
+    },
+  );
+
   // ----- logging -----
 
   const logThreeTimes = async (ctx: HandlerContext): Promise<string> => {

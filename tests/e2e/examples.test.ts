@@ -169,6 +169,28 @@ describe.concurrent('examples (node --conditions=@pmcp/source examples/<name>/<f
   );
 
   it(
+    'SSE polling: the legacy stream ends mid-call and resumes with Last-Event-ID; modern has nothing to resume',
+    async () => {
+      const { modern, legacy } = await run(
+        'examples/http-sse-polling/main.ts',
+        'SSE polling example finished',
+      );
+      for (const output of [modern, legacy]) {
+        expect(output).toContain(
+          '  progress 1/3 collecting\n  progress 2/3 aggregating\n  progress 3/3 writing report.csv',
+        );
+      }
+      expect(legacy).toContain('export_report → report.csv (3 sections); ctx.closeSseStream() returned true');
+      expect(legacy).toMatch(/the client resumed the request's stream: GET with Last-Event-ID \S+/);
+      expect(modern).toContain(
+        'export_report → report.csv (3 sections); ctx.closeSseStream() returned false',
+      );
+      expect(modern).toContain('the request stream stayed open: nothing to resume');
+    },
+    EXAMPLE_LIMIT_MS,
+  );
+
+  it(
     'logging: per-request level (modern), setLevel and broadcast (legacy)',
     async () => {
       const { modern, legacy } = await run('examples/logging/main.ts', 'logging example finished');

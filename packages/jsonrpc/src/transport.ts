@@ -49,6 +49,12 @@ export interface MessageExtra {
    * for the modern era this is cancellation.
    */
   signal?: AbortSignal;
+  /**
+   * Present on a request whose response stream can be resumed (legacy Streamable HTTP with an event store):
+   * ends that SSE stream now without ending the request. The client reconnects with `Last-Event-ID` and
+   * receives everything sent since, the response included (SSE polling, SEP-1699).
+   */
+  closeSseStream?: (() => void) | undefined;
 }
 
 /**

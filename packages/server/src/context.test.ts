@@ -1,4 +1,4 @@
-import type { JsonRpcResponse } from '@pmcp/jsonrpc';
+import type { JsonRpcResponse, RequestId, Transport } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
 import { modern, roundTrip, type ServerRequestAnswerer, useTestClients } from '../test/harness.ts';
 import { createServer, type HandlerContext, type ServerOptions } from './index.ts';
@@ -300,5 +300,48 @@ describe('ctx.signal', () => {
     expect(String(await abortedReason)).toContain('user');
     await client.request('tools/list', modern());
     expect(client.received.some((message) => 'id' in message && message.id === 'call-1')).toBe(false);
+  });
+});
+
+describe('ctx.closeSseStream', () => {
+  /** Wraps the server's side of the connection so every request arrives with a `closeSseStream` hook. */
+  function withCloseHook(server: ReturnType<typeof createServer>, closed: RequestId[]) {
+    return {
+      async connect(transport: Transport) {
+        await server.connect(transport);
+        const deliver = transport.onmessage;
+        if (deliver === undefined) throw new Error('the server did not listen on its transport');
+        transport.onmessage = (message, extra) => {
+          if ('method' in message && 'id' in message && message.id !== undefined) {
+            const id = message.id;
+            deliver(message, { ...extra, closeSseStream: () => closed.push(id) });
+          } else {
+            deliver(message, extra);
+          }
+        };
+      },
+    };
+  }
+
+  it('returns false and does nothing where the transport cannot resume a stream', async () => {
+    const server = serverRunning(async (ctx) => ctx.closeSseStream());
+    const client = await legacyClient(server, '2025-11-25', {});
+    expect(text(resultOf(await client.request('tools/call', { name: 'run' })))).toBe('false');
+  });
+
+  it("ends the request's stream through the transport's hook, and not once the handler returned", async () => {
+    const closed: RequestId[] = [];
+    let late: HandlerContext | undefined;
+    const server = serverRunning(async (ctx) => {
+      late = ctx;
+      return ctx.closeSseStream();
+    });
+    const client = await connect(withCloseHook(server, closed));
+    await client.initialize('2025-11-25');
+    const response = await client.request('tools/call', { name: 'run' });
+    expect(text(resultOf(response))).toBe('true');
+    expect(closed).toEqual([response.id]);
+    expect(late?.closeSseStream()).toBe(false);
+    expect(closed).toHaveLength(1);
   });
 });

@@ -148,6 +148,25 @@ export interface HandlerContext {
    * both eras. Use it for ids, timestamps or anything else that must not change between rounds.
    */
   remember<T>(key: string, compute: () => T | Promise<T>): Promise<T>;
+  /**
+   * Ends this request's SSE stream now while the handler keeps working (SSE polling, 2025-11-25): the client
+   * waits the stream's `retry` delay, reconnects with `Last-Event-ID` and receives everything sent since,
+   * the result included. A long-running tool frees its HTTP connection this way. Messages already sent are
+   * delivered first. Returns `true` when the stream will close; `false`, doing nothing, where the request
+   * cannot be resumed: stdio and in-memory transports, modern (2026-07-28) requests, legacy HTTP without an
+   * event store, and after the handler returned.
+   *
+   * @example
+   * ```ts
+   * server.tool('export', { description: 'Export everything (slow)' }, async (_args, ctx) => {
+   *   await ctx.progress(0, 100);
+   *   ctx.closeSseStream(); // the client reconnects; progress and the result reach it on the new stream
+   *   return await buildExport(ctx);
+   * });
+   * ```
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports#resumability-and-redelivery
+   */
+  closeSseStream(): boolean;
 }
 
 /** Everything the dispatcher learned about one request; the input of {@link createHandlerContext}. */
@@ -437,6 +456,12 @@ export function createHandlerContext(scope: RequestScope): HandlerContextControl
       return result.roots;
     },
     remember,
+    closeSseStream() {
+      const close = scope.rpc.extra?.closeSseStream;
+      if (finished || close === undefined) return false;
+      close();
+      return true;
+    },
   };
   return {
     context,

@@ -70,17 +70,9 @@ function unrefTimer(timer: unknown): void {
   (timer as { unref?: () => void } | undefined)?.unref?.();
 }
 
-/**
- * The transport of one legacy session. Besides the `Transport` contract it lets a server close a request's SSE
- * stream early (SSE polling, SEP-1699): the client reconnects with `Last-Event-ID` and gets the rest.
- */
-export interface SessionTransport extends Transport {
-  closeSseStream(requestId: RequestId): void;
-}
-
 export class StreamableSession {
   readonly id: string = newSessionId();
-  readonly transport: SessionTransport;
+  readonly transport: Transport;
   /** The revision `initialize` settled on, once it has. */
   protocolVersion: string | undefined;
   readonly #settings: SessionSettings;
@@ -110,7 +102,6 @@ export class StreamableSession {
       setProtocolVersion: (version) => {
         this.protocolVersion = version;
       },
-      closeSseStream: (requestId) => this.#closeRequestStream(requestId),
     };
     this.#armIdleTimer(settings.idleTimeoutMs);
   }
@@ -137,18 +128,21 @@ export class StreamableSession {
       );
     }
     const channel = this.#addChannel('request', message.id, message.method === 'initialize');
-    let response: Promise<Response>;
     if (channel.isInitialize || this.#settings.eventStore === undefined) {
-      response = new Promise<Response>((resolve) => {
+      const response = new Promise<Response>((resolve) => {
         channel.decide = resolve;
       });
-    } else {
-      const opened = this.#openStream(channel);
-      this.#enqueue(() => this.#prime(channel, opened.stream));
-      response = Promise.resolve(opened.response);
+      this.transport.onmessage?.(message, { headers: request.headers });
+      return response;
     }
-    this.transport.onmessage?.(message, { headers: request.headers });
-    return response;
+    const opened = this.#openStream(channel);
+    this.#enqueue(() => this.#prime(channel, opened.stream));
+    const requestId = message.id;
+    this.transport.onmessage?.(message, {
+      headers: request.headers,
+      closeSseStream: () => this.#closeRequestStream(requestId),
+    });
+    return Promise.resolve(opened.response);
   }
 
   /** Opens the standalone stream, or resumes the stream of `Last-Event-ID`. */

@@ -436,6 +436,21 @@ describe('resumability', () => {
     expect(resumed[1]?.message).toMatchObject({ id: 19, result: { content: [{ text: 'reconnected' }] } });
   });
 
+  it('offers no way to end a request stream early when resumability is off', async () => {
+    const handler = makeHandler(scriptedServer(), { legacy: { eventStore: false } });
+    const sessionId = await openSession(handler);
+    const response = await post(handler, sessionId, {
+      jsonrpc: '2.0',
+      id: 20,
+      method: 'tools/call',
+      params: { name: 'reconnect' },
+    });
+    expect(await response.json()).toMatchObject({
+      id: 20,
+      result: { content: [{ text: 'this stream cannot be resumed' }] },
+    });
+  });
+
   it('answers in JSON, with no event ids, when resumability is off', async () => {
     const handler = makeHandler(fixtureServer().server, { legacy: { eventStore: false } });
     const sessionId = await openSession(handler);

@@ -147,9 +147,11 @@ export function scriptedServer(): ConnectableServer & { engines: RpcEngine[] } {
         }
         if (params.name === 'reconnect') {
           // SSE polling: end the request's stream, then keep going; the client resumes with Last-Event-ID.
-          (transport as Transport & { closeSseStream?: (id: unknown) => void }).closeSseStream?.(
-            ctx.requestId,
-          );
+          const closeSseStream = ctx.extra?.closeSseStream;
+          if (closeSseStream === undefined) {
+            return { content: [{ type: 'text', text: 'this stream cannot be resumed' }] };
+          }
+          closeSseStream();
           await ctx.notify('notifications/message', { level: 'info', data: 'after the stream closed' });
           return { content: [{ type: 'text', text: 'reconnected' }] };
         }
