@@ -139,6 +139,11 @@ describe.concurrent('examples (node --conditions=@pmcp/source examples/<name>/<f
       expect(legacy).toMatch(
         /connect_calendar \(form only\) → isError=true: .*"elicitation\.url" capability/,
       );
+      // 2025-11-25 only: -32042, the sign-in, notifications/elicitation/complete, a successful retry.
+      expect(legacy).toContain('sync_calendar → error -32042: open calendar.example.com (calendar-sign-in)');
+      expect(legacy).toContain('server: elicitation calendar-sign-in complete');
+      expect(legacy).toContain('sync_calendar (retried) → Synced 1 booking.');
+      expect(modern).not.toContain('sync_calendar');
     },
     EXAMPLE_LIMIT_MS,
   );

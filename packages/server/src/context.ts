@@ -11,6 +11,7 @@ import {
   type CreateMessageRequestParams,
   type CreateMessageResult,
   type ElicitRequestParams,
+  type ElicitRequestURLParams,
   type ElicitResult,
   ErrorCode,
   type Implementation,
@@ -132,9 +133,11 @@ export interface HandlerContext {
   /**
    * Asks the user through the client: a form (`{ message, requestedSchema }`) or a URL to open
    * (`{ mode: 'url', message, url }`). Only the modes the client declared may be used (`elicitation: {}` means
-   * form only). Legacy: an `elicitation/create` request. Modern: an input round.
+   * form only). Legacy: an `elicitation/create` request. Modern: an input round. For a URL whose interaction
+   * finishes later (an OAuth flow), pass an `elicitationId` and call `server.completeElicitation(id)` when it has
+   * (legacy 2025-11-25 sessions are told; see {@link ElicitUrlRequest}).
    */
-  elicit(request: ElicitRequestParams, options?: InputOptions): Promise<ElicitResult>;
+  elicit(request: ElicitRequestParams | ElicitUrlRequest, options?: InputOptions): Promise<ElicitResult>;
   /**
    * Asks the client's LLM (`sampling/createMessage`); `tools`/`toolChoice` need the client's `sampling.tools`
    * capability and `includeContext` other than `"none"` its `sampling.context`.
@@ -169,6 +172,27 @@ export interface HandlerContext {
   closeSseStream(): boolean;
 }
 
+/**
+ * A URL-mode elicitation with an id of your choosing. A 2025-11-25 session sends the id, so
+ * `server.completeElicitation(id)` can tell the client when the user finished at the URL; a modern request leaves it
+ * out (2026-07-28 has no elicitation ids: the client learns the outcome by retrying). Without an id, a legacy session
+ * gets a random one.
+ *
+ * @example
+ * ```ts
+ * import type { ElicitUrlRequest } from '@pmcp/server';
+ *
+ * const request: ElicitUrlRequest = {
+ *   mode: 'url',
+ *   message: 'Authorize access to your calendar',
+ *   url: 'https://calendar.example.com/oauth/authorize?state=abc',
+ *   elicitationId: 'calendar-abc',
+ * };
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/client/elicitation#completion-notifications-for-url-mode-elicitation
+ */
+export type ElicitUrlRequest = ElicitRequestURLParams & { elicitationId?: string };
+
 /** Everything the dispatcher learned about one request; the input of {@link createHandlerContext}. */
 export interface RequestScope {
   readonly era: ProtocolEra;
@@ -183,6 +207,8 @@ export interface RequestScope {
   readonly progressIntervalMs?: number;
   /** The modern input round of a request that accepts one (`tools/call`, `prompts/get`, `resources/read`). */
   readonly inputs?: InputRound | undefined;
+  /** Legacy: records the session a URL elicitation went to, for `server.completeElicitation`. */
+  readonly trackUrlElicitation?: ((elicitationId: string) => void) | undefined;
 }
 
 /** A handler context plus the switch that silences it once the response is on its way. */
@@ -386,6 +412,7 @@ export function createHandlerContext(scope: RequestScope): HandlerContextControl
     const requestOptions: RequestOptions = { signal: scope.rpc.signal };
     if (options?.timeout !== undefined) requestOptions.timeout = options.timeout;
     const wire = method === 'elicitation/create' ? legacyElicitParams(params, scope.protocolVersion) : params;
+    if (typeof wire.elicitationId === 'string') scope.trackUrlElicitation?.(wire.elicitationId);
     let answer: unknown;
     try {
       answer = await scope.rpc.request(method, method === 'roots/list' ? undefined : wire, requestOptions);
@@ -432,7 +459,9 @@ export function createHandlerContext(scope: RequestScope): HandlerContextControl
         ),
       );
     }
-    return round.answer(key, method, params, check);
+    // 2026-07-28 has no elicitation ids: the client learns the outcome by retrying.
+    const { elicitationId: _legacyOnly, ...modernParams } = params;
+    return round.answer(key, method, method === 'elicitation/create' ? modernParams : params, check);
   };
 
   const context: HandlerContext = {

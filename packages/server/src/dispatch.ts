@@ -9,6 +9,7 @@
  *
  * Method handlers are written once; {@link finalizeResult} shapes their results for the era.
  */
+
 import { McpError, type RequestContext, type RpcEngine, type Transport } from '@pmcp/jsonrpc';
 import {
   type ClientCapabilities,
@@ -51,6 +52,7 @@ import {
   UNSUBSCRIBE_METHOD,
 } from './subscriptions.ts';
 import { type CompiledTool, callTool, describeTool, revisionAtLeast } from './tools.ts';
+import { elicitationIdsOf, type UrlElicitationRegistry } from './url-elicitation.ts';
 
 /** What the dispatcher needs from the server: its identity, registries and settings. */
 export interface ServerCore {
@@ -73,6 +75,8 @@ export interface ServerCore {
   readonly inputRounds: InputRoundServices;
   /** Open `subscriptions/listen` streams and delivery of change notifications. */
   readonly subscriptions: SubscriptionHub;
+  /** Where each outstanding legacy URL elicitation went, for `server.completeElicitation`. */
+  readonly urlElicitations: UrlElicitationRegistry<Connection>;
   reportError(error: Error): void;
 }
 
@@ -486,8 +490,15 @@ export async function dispatchRequest(
       // Before the first logging/setLevel the spec sets no minimum, so every level goes out.
       logThreshold: () => (core.logging ? (session?.logLevel ?? 'debug') : undefined),
       progressIntervalMs: core.progressIntervalMs,
+      trackUrlElicitation: (elicitationId) => core.urlElicitations.track(elicitationId, connection),
     };
-    return runMethod(spec, params, core, connection, scope);
+    try {
+      return await runMethod(spec, params, core, connection, scope);
+    } catch (error) {
+      // A -32042 sends the user to URLs; remember the session, so their completion can be announced to it.
+      for (const id of elicitationIdsOf(error)) core.urlElicitations.track(id, connection);
+      throw error;
+    }
   }
   if (spec === undefined) throw methodNotFound(method);
   if (!spec.eras.includes('legacy')) {

@@ -1,6 +1,6 @@
 /** @module Build MCP servers that speak every protocol revision with one handler API */
 export type { Completer, CompletionContext, CompletionValues } from './completion.ts';
-export type { ClientDescription, HandlerContext, InputOptions } from './context.ts';
+export type { ClientDescription, ElicitUrlRequest, HandlerContext, InputOptions } from './context.ts';
 export type {
   PromptArgs,
   PromptArgumentSpec,
@@ -31,3 +31,5 @@ export { ToolError } from './tool-error.ts';
 export type { ToolArgs, ToolConfig, ToolHandler, ToolResult, ToolReturn } from './tools.ts';
 export type { UriTemplateValue, UriTemplateVariables } from './uri-template.ts';
 export { UriTemplate } from './uri-template.ts';
+export type { UrlElicitation, UrlElicitationParams } from './url-elicitation.ts';
+export { UrlElicitationRequiredError } from './url-elicitation.ts';

@@ -44,6 +44,7 @@ import type { ToolSchema } from './schema.ts';
 import { LISTEN_METHOD, SubscriptionHub } from './subscriptions.ts';
 import { type CompiledTool, compileTool, type ToolConfig, type ToolHandler } from './tools.ts';
 import type { UriTemplate } from './uri-template.ts';
+import { UrlElicitationRegistry } from './url-elicitation.ts';
 
 /**
  * Who the server is: `name` and `version` are required; the display fields are sent to the revisions that know
@@ -208,6 +209,20 @@ export interface McpServer {
    * before its first `setLevel`). Modern clients only get messages of their own requests (`ctx.log`).
    */
   log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
+  /**
+   * Tells the client that the user finished the URL-mode elicitation `elicitationId` (2025-11-25): the legacy
+   * session it was sent to (by `ctx.elicit({ mode: 'url', …, elicitationId })` or a thrown
+   * `UrlElicitationRequiredError`) gets `notifications/elicitation/complete`, once. Resolves `true` when sent;
+   * `false` when no open 2025-11-25 session waits for that id (never issued, already completed, session closed,
+   * or a modern request, which has no such notification: its client retries instead).
+   *
+   * @example
+   * ```ts
+   * // In the OAuth callback that ends the flow started by the URL:
+   * await server.completeElicitation(state.elicitationId);
+   * ```
+   */
+  completeElicitation(elicitationId: string): Promise<boolean>;
   /** Serves one connection; call again for each further transport (each keeps its own session state). */
   connect(transport: Transport): Promise<void>;
   /**
@@ -221,6 +236,9 @@ export interface McpServer {
    */
   onerror: ((error: Error) => void) | undefined;
 }
+
+/** The first revision with URL-mode elicitation and its completion notification. */
+const URL_ELICITATION_REVISION = '2025-11-25';
 
 function checkNonNegativeInteger(value: number | undefined, name: string, positive: boolean): void {
   if (value === undefined) return;
@@ -328,7 +346,10 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
         if (connection.session !== undefined) connection.session.initialized = true;
       });
       engine.onerror = reportError;
-      engine.onclose = () => connections.delete(connection);
+      engine.onclose = () => {
+        connections.delete(connection);
+        core.urlElicitations.forget(connection);
+      };
       connections.add(connection);
       try {
         await engine.connect(transport);
@@ -347,6 +368,24 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
       checkLogCall('server.log', level, logger);
       if (!logging) return;
       await broadcastLog(connections, level, logParams(level, data, logger), reportError);
+    },
+    async completeElicitation(elicitationId) {
+      if (typeof elicitationId !== 'string' || elicitationId === '') {
+        throw new TypeError(
+          'server.completeElicitation(elicitationId): elicitationId must be a non-empty string',
+        );
+      }
+      const connection = core.urlElicitations.take(elicitationId);
+      const session = connection?.session;
+      if (connection === undefined || session === undefined || !connections.has(connection)) return false;
+      if (session.protocolVersion < URL_ELICITATION_REVISION) return false;
+      try {
+        await connection.engine.notify(Notification.ElicitationComplete, { elicitationId });
+        return true;
+      } catch (error) {
+        reportError(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
     },
     async close() {
       batcher.flush();
@@ -382,6 +421,7 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
       codec,
       subject: (extra) => subject?.(extra as MessageExtra | undefined),
     },
+    urlElicitations: new UrlElicitationRegistry<Connection>(),
     subscriptions: new SubscriptionHub({
       capabilities: () => serverCapabilities(core),
       closingResult: (id) =>
