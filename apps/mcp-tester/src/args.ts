@@ -1,0 +1,267 @@
+/**
+ * Command-line parsing: the four commands, their targets and options. Parsing returns data; a usage error is an
+ * `{ ok: false }` with a message that says what to fix, never a throw.
+ */
+
+/** Which era to speak: `auto` probes `server/discover` and falls back to `initialize`. */
+export type EraOption = 'auto' | 'modern' | 'legacy';
+
+/** A server to talk to: a Streamable HTTP endpoint, or a command spawned as a stdio server. */
+export type Target =
+  | { kind: 'http'; url: string }
+  | { kind: 'stdio'; commandLine: string; command: string; args: string[] };
+
+/** Options every command takes. */
+export interface CommonOptions {
+  json: boolean;
+  era: EraOption;
+  /** Extra HTTP headers (auth), sent to every HTTP target. */
+  headers: Record<string, string>;
+  /** Milliseconds each request (and, for `diagnose` over stdio, the first answer) may take. */
+  timeoutMs: number;
+}
+
+/** A tool to call in `test`. */
+export interface ToolCall {
+  tool: string;
+  arguments: Record<string, unknown>;
+}
+
+/** A command line that parsed. */
+export type ParsedCommand =
+  | { command: 'test'; target: Target; options: CommonOptions; call: ToolCall | undefined }
+  | { command: 'compliance'; target: Target; options: CommonOptions }
+  | { command: 'diagnose'; target: Target; options: CommonOptions }
+  | { command: 'compare'; targets: [Target, Target]; options: CommonOptions }
+  | { command: 'help' };
+
+/** The outcome of {@link parseArgs}: `json` tells how to report a usage error. */
+export type ParseOutcome = { ok: true; parsed: ParsedCommand } | { ok: false; error: string; json: boolean };
+
+/** What {@link splitCommandLine} returns. */
+export type SplitOutcome = { ok: true; words: string[] } | { ok: false; error: string };
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const COMMANDS = ['test', 'compliance', 'diagnose', 'compare'] as const;
+type CommandName = (typeof COMMANDS)[number];
+const VALUE_OPTIONS = new Set(['--era', '--header', '--stdio', '--timeout', '--call', '--args']);
+const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
+
+/**
+ * Parses the arguments after the program name.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from '@pmcp/mcp-tester';
+ * const outcome = parseArgs(['test', 'http://127.0.0.1:3000/mcp', '--json']);
+ * if (outcome.ok) console.log(outcome.parsed.command); // 'test'
+ * ```
+ */
+export function parseArgs(argv: readonly string[]): ParseOutcome {
+  const json = argv.includes('--json');
+  const fail = (error: string): ParseOutcome => ({ ok: false, error, json });
+  const [first, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    return { ok: true, parsed: { command: 'help' } };
+  }
+  if (!(COMMANDS as readonly string[]).includes(first)) {
+    return fail(`Unknown command ${JSON.stringify(first)}; use one of: ${COMMANDS.join(', ')}.`);
+  }
+  const command = first as CommandName;
+  const targets: Target[] = [];
+  const options: CommonOptions = { json, era: 'auto', headers: {}, timeoutMs: DEFAULT_TIMEOUT_MS };
+  let callTool: string | undefined;
+  let callArgs: string | undefined;
+
+  for (let index = 0; index < rest.length; index += 1) {
+    const word = rest[index] as string;
+    if (!word.startsWith('-')) {
+      const target = httpTarget(word);
+      if (!target.ok) return fail(target.error);
+      targets.push(target.target);
+      continue;
+    }
+    const equals = word.indexOf('=');
+    const name = equals > 0 && word.startsWith('--') ? word.slice(0, equals) : word;
+    if (FLAG_OPTIONS.has(name)) {
+      if (name !== '--json') return { ok: true, parsed: { command: 'help' } };
+      continue;
+    }
+    if (!VALUE_OPTIONS.has(name))
+      return fail(`Unknown option ${name} for "${command}"; see mcp-tester --help.`);
+    let value: string | undefined;
+    if (equals > 0 && name !== word) value = word.slice(equals + 1);
+    else {
+      value = rest[index + 1];
+      index += 1;
+    }
+    if (value === undefined) return fail(`Option ${name} needs a value.`);
+    switch (name) {
+      case '--era':
+        if (value !== 'auto' && value !== 'modern' && value !== 'legacy') {
+          return fail(`--era must be auto, modern or legacy, got ${JSON.stringify(value)}.`);
+        }
+        options.era = value;
+        break;
+      case '--header': {
+        const colon = value.indexOf(':');
+        const headerName = colon > 0 ? value.slice(0, colon).trim() : '';
+        if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(headerName)) {
+          return fail(`--header must look like 'Name: value', got ${JSON.stringify(value)}.`);
+        }
+        options.headers[headerName] = value.slice(colon + 1).trim();
+        break;
+      }
+      case '--stdio': {
+        const split = splitCommandLine(value);
+        if (!split.ok) return fail(`--stdio: ${split.error}`);
+        const [program, ...args] = split.words as [string, ...string[]];
+        targets.push({ kind: 'stdio', commandLine: value, command: program, args });
+        break;
+      }
+      case '--timeout': {
+        const timeoutMs = parseDuration(value);
+        if (timeoutMs === undefined) {
+          return fail(
+            `--timeout must be a positive duration such as 30, 30s or 500ms, got ${JSON.stringify(value)}.`,
+          );
+        }
+        options.timeoutMs = timeoutMs;
+        break;
+      }
+      case '--call':
+        callTool = value;
+        break;
+      case '--args':
+        callArgs = value;
+        break;
+    }
+  }
+
+  const wanted = command === 'compare' ? 2 : 1;
+  if (targets.length !== wanted) {
+    const what =
+      wanted === 2
+        ? 'two targets (each an http(s):// URL or --stdio "<command>")'
+        : 'one target: an http(s):// URL or --stdio "<command>"';
+    return fail(`"${command}" needs ${what}; got ${targets.length}.`);
+  }
+  if (command !== 'test' && (callTool !== undefined || callArgs !== undefined)) {
+    return fail('--call and --args belong to the "test" command.');
+  }
+  const target = targets[0] as Target;
+  switch (command) {
+    case 'test': {
+      if (callTool === undefined) {
+        if (callArgs !== undefined) return fail('--args needs --call <tool> to say which tool to call.');
+        return { ok: true, parsed: { command, target, options, call: undefined } };
+      }
+      if (callTool.length === 0) return fail('--call needs a tool name.');
+      const parsedArgs = parseToolArguments(callArgs);
+      if (!parsedArgs.ok) return fail(parsedArgs.error);
+      return {
+        ok: true,
+        parsed: { command, target, options, call: { tool: callTool, arguments: parsedArgs.value } },
+      };
+    }
+    case 'compare':
+      return { ok: true, parsed: { command, targets: [target, targets[1] as Target], options } };
+    default:
+      return { ok: true, parsed: { command, target, options } };
+  }
+}
+
+/**
+ * Splits a command line the simple way: words are separated by spaces or tabs, double quotes group a word
+ * (`"my server.js"`), and inside double quotes `\"` and `\\` stand for `"` and `\`. No shell: no variables,
+ * globs, single quotes or pipes.
+ *
+ * @example
+ * ```ts
+ * import { splitCommandLine } from '@pmcp/mcp-tester';
+ * splitCommandLine('node "my server.js" --port 3'); // { ok: true, words: ['node', 'my server.js', '--port', '3'] }
+ * ```
+ */
+export function splitCommandLine(line: string): SplitOutcome {
+  const words: string[] = [];
+  let current = '';
+  let inWord = false;
+  let quoted = false;
+  for (let index = 0; index < line.length; index += 1) {
+    const char = line[index] as string;
+    if (quoted) {
+      const next = line[index + 1];
+      if (char === '\\' && (next === '"' || next === '\\')) {
+        current += next;
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else current += char;
+      continue;
+    }
+    if (char === '"') {
+      quoted = true;
+      inWord = true;
+    } else if (char === ' ' || char === '\t') {
+      if (inWord) words.push(current);
+      current = '';
+      inWord = false;
+    } else {
+      current += char;
+      inWord = true;
+    }
+  }
+  if (quoted) return { ok: false, error: `unterminated double quote in ${JSON.stringify(line)}.` };
+  if (inWord) words.push(current);
+  if (words.length === 0) return { ok: false, error: 'the command line is empty; give the program to run.' };
+  return { ok: true, words };
+}
+
+function httpTarget(word: string): { ok: true; target: Target } | { ok: false; error: string } {
+  let url: URL | undefined;
+  try {
+    // Without "//" a word such as localhost:3000 would parse as a URL of scheme "localhost:".
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(word)) url = new URL(word);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined) {
+    return {
+      ok: false,
+      error: `${JSON.stringify(word)} is not a target: give an http(s):// URL, or --stdio "<command>" for a stdio server.`,
+    };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return {
+      ok: false,
+      error: `Only http:// and https:// URLs are targets, got ${url.protocol}; for stdio use --stdio.`,
+    };
+  }
+  return { ok: true, target: { kind: 'http', url: url.href } };
+}
+
+function parseDuration(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim());
+  if (match === null) return undefined;
+  const amount = Number(match[1]);
+  const ms = match[2] === 'ms' ? amount : amount * 1000;
+  return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
+}
+
+function parseToolArguments(
+  text: string | undefined,
+): { ok: true; value: Record<string, unknown> } | { ok: false; error: string } {
+  if (text === undefined) return { ok: true, value: {} };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      error: `--args is not valid JSON (${(error as Error).message}); e.g. --args '{"a":1}'.`,
+    };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, error: `--args must be a JSON object such as '{"a":1}', got ${text}.` };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
