@@ -31,6 +31,7 @@ async function bundle(contents: string): Promise<string> {
 
 const PACKAGES = [
   '@pmcp/types',
+  '@pmcp/auth',
   '@pmcp/jsonrpc',
   '@pmcp/client',
   '@pmcp/server',

@@ -5,7 +5,14 @@
  * - `MCP_CONFORMANCE_SCENARIO`: the scenario (e.g. `tools_call`, `sep-2322-client-request-state`);
  * - `MCP_CONFORMANCE_PROTOCOL_VERSION`: the revision of the run; `2026-07-28` means the stateless (modern) era,
  *   anything else a legacy `initialize` session;
- * - `MCP_CONFORMANCE_CONTEXT`: scenario data as JSON (e.g. the exact tool calls of `http-custom-headers`).
+ * - `MCP_CONFORMANCE_CONTEXT`: scenario data as JSON (e.g. the exact tool calls of `http-custom-headers`, the
+ *   pre-registered `client_id`/`client_secret` of `auth/pre-registration`).
+ *
+ * For `auth/*` scenarios the transport gets an OAuth client from `@pmcp/auth`: the mock authorization servers
+ * redirect at once, so the user-agent step is `createHeadlessAuthorizer` (fetch without following redirects and
+ * read `Location`). The client_id is pre-registered when the context gives one, else the suite's CIMD URL when
+ * the authorization server supports CIMD, else dynamic registration. After authorization the flow is the default
+ * one (list the tools, call each), which is what the auth mocks serve (`tools/list`, then `test-tool`).
  *
  * It exits 0 when the flow ran to its end and 1 otherwise; the suite's checks decide whether the flow conformed.
  * Everything goes through `@pmcp/client` and `httpClientTransport`: no hand-written HTTP here, so what the suite
@@ -25,7 +32,15 @@ interface ToolCall {
 
 interface ScenarioContext {
   toolCalls?: ToolCall[];
+  /** auth/pre-registration: the client registered with the mock authorization server beforehand. */
+  client_id?: string;
+  client_secret?: string;
 }
+
+/** The CIMD client_id the suite's auth scenarios expect (its reference client uses the same URL). */
+const CLIENT_METADATA_URL = 'https://conformance-test.local/client-metadata.json';
+/** Never contacted: the headless authorizer reads the redirect instead of following it. */
+const REDIRECT_URL = 'http://localhost:3000/callback';
 
 function readContext(): ScenarioContext {
   const raw = process.env.MCP_CONFORMANCE_CONTEXT;
@@ -133,21 +148,34 @@ async function tracedFetch(input: string | URL | Request, init?: RequestInit): P
   }
 }
 
+/** The OAuth client of the auth scenarios (see the header comment). */
+async function oauthProvider(url: string, context: ScenarioContext) {
+  const { createHeadlessAuthorizer, createOAuthClientProvider } = await import('@pmcp/auth');
+  return createOAuthClientProvider({
+    serverUrl: url,
+    redirectUrl: REDIRECT_URL,
+    redirectToAuthorization: createHeadlessAuthorizer({ fetch: tracedFetch }),
+    clientMetadataUrl: CLIENT_METADATA_URL,
+    clientMetadata: { client_name: 'pmcp-conformance-client' },
+    fetch: tracedFetch,
+    ...(context.client_id === undefined
+      ? {}
+      : {
+          clientInformation: {
+            client_id: context.client_id,
+            ...(context.client_secret === undefined ? {} : { client_secret: context.client_secret }),
+          },
+        }),
+  });
+}
+
 async function main(): Promise<void> {
   const url = process.argv.at(-1);
   if (url === undefined || !/^https?:\/\//.test(url)) {
     throw new Error('usage: fixture-client <server url> (the conformance suite appends it)');
   }
   const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? 'tools_call';
-  if (scenario.startsWith('auth/')) {
-    // pmcp has no OAuth client yet (it comes with the auth issue), so these are expected failures. Refusing before
-    // loading anything matters: the suite starts every client scenario at once, and dozens of clients that could
-    // only fail would slow the mock servers of the scenarios that count.
-    throw new Error(
-      `${scenario}: the OAuth client lands with the auth issue; this fixture does not attempt it yet`,
-    );
-  }
-  // Loaded only now, for the reason above.
+  // Dynamic imports, so that a usage error is reported before anything is loaded.
   const [{ createClient }, { httpClientTransport }] = await Promise.all([
     import('@pmcp/client'),
     import('@pmcp/transport-http'),
@@ -187,7 +215,12 @@ async function main(): Promise<void> {
       onRoots: () => [{ uri: 'file:///tmp/pmcp-conformance', name: 'conformance' }],
     },
   );
-  const transport = httpClientTransport(url, { era, fetch: tracedFetch });
+  const auth = scenario.startsWith('auth/') ? await oauthProvider(url, context) : undefined;
+  const transport = httpClientTransport(url, {
+    era,
+    fetch: tracedFetch,
+    ...(auth === undefined ? {} : { auth }),
+  });
   await client.connect(transport, { era });
   try {
     switch (scenario) {

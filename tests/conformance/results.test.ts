@@ -67,17 +67,11 @@ describe('expected-failures.yaml', () => {
     ),
   );
 
-  it('lists authorization scenarios only, each scored by a requirement set and justified by a comment', () => {
-    expect(expected.size).toBeGreaterThan(0);
-    for (const [scenario, justification] of expected) {
-      expect(scenario, 'only OAuth client scenarios may be expected to fail').toMatch(/^auth\//);
-      expect(scoredAuth.has(scenario), `${scenario} is not a scored scenario of either revision`).toBe(true);
-      expect(justification, `${scenario} has no justifying comment`).toMatch(/auth issue/);
-    }
-  });
-
-  it('covers every scored authorization scenario of both revisions', () => {
-    expect([...scoredAuth].filter((scenario) => !expected.has(scenario))).toEqual([]);
+  it('is empty: every scored client scenario of both revisions must pass, the 25 OAuth ones included', () => {
+    // The suite fails a run whose expected failure passes, so an entry here would also be caught there; this keeps
+    // the policy itself visible: a scenario may only come back with a scored name and a comment saying why.
+    expect(scoredAuth.size).toBe(25);
+    expect([...expected.keys()]).toEqual([]);
   });
 
   it('has no server entries', () => {

@@ -117,6 +117,27 @@ export interface HandlerContext {
   readonly protocolVersion: string;
   readonly client: ClientDescription;
   /**
+   * Who the transport authenticated this request as, or `undefined` on an unauthenticated transport (stdio,
+   * in-memory, an HTTP handler without an auth layer). Behind `requireBearerAuth` from `@pmcp/auth` it is that
+   * package's `AuthInfo` (`{ token, clientId?, subject?, scopes, expiresAt?, resource?, claims? }`): narrow it
+   * before use. It belongs to this request (in a legacy session, to the HTTP request that carried it), so a
+   * refreshed token shows up on the next call. Never forward its token to another service.
+   *
+   * @example
+   * ```ts
+   * import type { AuthInfo } from '@pmcp/auth';
+   * import { createServer } from '@pmcp/server';
+   *
+   * const server = createServer({ name: 'notes', version: '1.0.0' });
+   * server.tool('whoami', { description: 'Who is calling' }, (_args, ctx) => {
+   *   const auth = ctx.authInfo as AuthInfo | undefined;
+   *   return auth?.subject ?? 'anonymous';
+   * });
+   * ```
+   * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization#token-handling
+   */
+  readonly authInfo: unknown;
+  /**
    * Reports progress to the client if it asked for it (a `progressToken` in the request's `_meta`), otherwise
    * does nothing. `progress` must grow with every call (a `RangeError` says so otherwise); `total` and `message`
    * are optional. Updates may be rate-limited (option `progressIntervalMs`); the latest always arrives before the
@@ -470,6 +491,7 @@ export function createHandlerContext(scope: RequestScope): HandlerContextControl
     era: scope.era,
     protocolVersion: scope.protocolVersion,
     client: scope.client,
+    authInfo: scope.rpc.extra?.authInfo,
     progress,
     log,
     async elicit(request, options) {

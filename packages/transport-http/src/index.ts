@@ -21,7 +21,7 @@ export {
   type EventStore,
   type InMemoryEventStoreOptions,
 } from './server/event-store.ts';
-export { createHttpHandler, type HttpHandler } from './server/handler.ts';
+export { createHttpHandler, type HttpHandler, type HttpRequestContext } from './server/handler.ts';
 export type {
   ConnectableServer,
   CorsOptions,

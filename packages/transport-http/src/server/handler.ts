@@ -10,7 +10,13 @@
 import type { JsonRpcMessage, JsonRpcRequest } from '@pmcp/jsonrpc';
 import { ErrorCode, LEGACY_PROTOCOL_VERSIONS, MetaKey, MODERN_PROTOCOL_VERSIONS } from '@pmcp/types';
 import { accepts, checkContentType, checkPostAccept, readMessage } from './body.ts';
-import { type SessionBudget, SessionRegistry, type SessionSettings } from './legacy-sessions.ts';
+import {
+  foreignSession,
+  type RequestAuth,
+  type SessionBudget,
+  SessionRegistry,
+  type SessionSettings,
+} from './legacy-sessions.ts';
 import { LegacySseEndpoint, tooManySessions } from './legacy-sse.ts';
 import { checkParamHeaders, checkRequestMeta, checkStandardHeaders, metaVersionOf } from './modern-checks.ts';
 import { type ConnectableServer, type HttpHandlerOptions, resolveOptions } from './options.ts';
@@ -20,9 +26,35 @@ import { checkHostAndOrigin, preflightResponse, withCors } from './security.ts';
 import { ToolHeaderIndex } from './tool-headers.ts';
 
 /**
+ * What the code in front of the handler established about one HTTP request: the third argument of an
+ * {@link HttpHandler}. An authentication layer (such as `requireBearerAuth` from `@pmcp/auth`) passes who the
+ * request is authenticated as; every JSON-RPC message of that request then reaches the server with it as
+ * `extra.authInfo` (a `@pmcp/server` handler reads it as `ctx.authInfo`), in every era.
+ *
+ * @example
+ * ```ts
+ * import { createHttpHandler, type HttpRequestContext } from '@pmcp/transport-http';
+ *
+ * const handler = createHttpHandler(server);
+ * const context: HttpRequestContext = { authInfo: { subject: 'user-42', scopes: ['notes:read'] } };
+ * const response = await handler(request, undefined, context);
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization#access-token-usage
+ */
+export interface HttpRequestContext {
+  /**
+   * Who authenticated the request (for example `@pmcp/auth`'s `AuthInfo`). Trusted as given: pass only what your
+   * own code verified, never something read from the request unchecked.
+   */
+  authInfo?: unknown;
+}
+
+/**
  * A web-standard request handler for an MCP server, plus `close()` to end its sessions and streams. The
  * optional second argument is whatever the runtime passes about the connection (Deno's `info`, Bun's server,
- * the `./node` adapter's addresses); it is only used to tell loopback clients apart.
+ * the `./node` adapter's addresses); it is only used to tell loopback clients apart. The optional third one is
+ * an {@link HttpRequestContext} from an authentication layer in front of the handler. (Cloudflare Workers pass
+ * their `ExecutionContext` third; it has no `authInfo`, so it changes nothing.)
  *
  * @example
  * ```ts
@@ -35,7 +67,7 @@ import { ToolHeaderIndex } from './tool-headers.ts';
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/transports/streamable-http
  */
 export interface HttpHandler {
-  (request: Request, connectionInfo?: unknown): Promise<Response>;
+  (request: Request, connectionInfo?: unknown, context?: HttpRequestContext): Promise<Response>;
   /** Ends every legacy session and open stream. Modern requests in flight finish on their own. */
   close(): Promise<void>;
 }
@@ -44,7 +76,26 @@ const SERVER_REQUESTS_MODERN =
   'A 2026-07-28 request cannot receive server→client requests: return an InputRequiredResult (Multi Round-Trip Requests) instead.';
 const SERVER_REQUESTS_STATELESS =
   'This endpoint serves legacy clients statelessly (legacy.sessions is "stateless"), so the client cannot answer server→client requests; use stateful sessions for sampling, elicitation or roots.';
+const OWN_SESSION =
+  'Send initialize without Mcp-Session-Id to open a session of your own, with the credentials you use for it.';
 const STATELESS_DEFAULT_VERSION = '2025-03-26';
+const ANONYMOUS: RequestAuth = { authInfo: undefined, owner: undefined };
+
+/**
+ * Who may use a legacy session, as the handler decides it by default: the `subject` and `clientId` of an object
+ * `authInfo` (the fields of `@pmcp/auth`'s `AuthInfo`), a string `authInfo` itself, nobody in particular without
+ * one. Not the token: a client that refreshes its token is still the same caller.
+ */
+function defaultSessionOwner(authInfo: unknown): string | undefined {
+  if (authInfo === undefined || authInfo === null) return undefined;
+  if (typeof authInfo === 'string') return JSON.stringify([authInfo, null]);
+  if (typeof authInfo !== 'object') return undefined;
+  const { subject, clientId } = authInfo as { subject?: unknown; clientId?: unknown };
+  return JSON.stringify([
+    typeof subject === 'string' ? subject : null,
+    typeof clientId === 'string' ? clientId : null,
+  ]);
+}
 
 function isRequest(message: JsonRpcMessage): message is JsonRpcRequest {
   return 'method' in message && 'id' in message && message.id !== undefined;
@@ -92,6 +143,12 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     );
   }
   const config = resolveOptions(options);
+  const sessionOwner = options.sessionOwner ?? defaultSessionOwner;
+  if (typeof sessionOwner !== 'function') {
+    throw new TypeError(
+      'createHttpHandler: sessionOwner must be a function (authInfo) => string | undefined',
+    );
+  }
   const onerror = (error: Error): void => {
     try {
       options.onerror?.(error);
@@ -128,7 +185,11 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
   const toolHeaders = new ToolHeaderIndex(server);
   const allow = stateful ? 'GET, POST, DELETE' : 'POST';
 
-  async function serveModern(message: JsonRpcMessage, request: Request): Promise<Response> {
+  async function serveModern(
+    message: JsonRpcMessage,
+    request: Request,
+    auth: RequestAuth,
+  ): Promise<Response> {
     if (!('method' in message)) {
       return errorResponse(
         400,
@@ -159,7 +220,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     const headers = checkStandardHeaders(message, request.headers);
     if (headers !== undefined) return errorResponse(400, headers.code, headers.message, { id });
     if (!isRequest(message)) {
-      await deliverNotification(server, message, request, onerror);
+      await deliverNotification(server, message, request, onerror, auth.authInfo);
       return new Response(null, { status: 202 });
     }
     const toolName = message.params?.name;
@@ -192,6 +253,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
       statusFor: modernErrorStatus,
       serverRequestRefusal: SERVER_REQUESTS_MODERN,
       onerror,
+      authInfo: auth.authInfo,
     });
   }
 
@@ -199,6 +261,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     message: JsonRpcMessage,
     request: Request,
     version: string | undefined,
+    auth: RequestAuth,
   ): Promise<Response> {
     if (!('method' in message)) {
       return errorResponse(
@@ -209,7 +272,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
       );
     }
     if (!isRequest(message)) {
-      await deliverNotification(server, message, request, onerror);
+      await deliverNotification(server, message, request, onerror, auth.authInfo);
       return new Response(null, { status: 202 });
     }
     const implicitInitialize =
@@ -227,6 +290,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
       serverRequestRefusal: SERVER_REQUESTS_STATELESS,
       onerror,
       implicitInitialize,
+      authInfo: auth.authInfo,
     });
   }
 
@@ -234,6 +298,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     message: JsonRpcMessage,
     request: Request,
     version: string | undefined,
+    auth: RequestAuth,
   ): Promise<Response> {
     const id = requestIdOf(message);
     if (version !== undefined && !(LEGACY_PROTOCOL_VERSIONS as readonly string[]).includes(version)) {
@@ -247,13 +312,13 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
         },
       );
     }
-    if (sessions === undefined) return serveStateless(message, request, version);
+    if (sessions === undefined) return serveStateless(message, request, version, auth);
     const sessionId = request.headers.get('mcp-session-id')?.trim();
     if (sessionId === undefined || sessionId === '') {
       if (isRequest(message) && message.method === 'initialize') {
-        const session = await sessions.open();
+        const session = await sessions.open(auth.owner);
         if (session === undefined) return tooManySessions();
-        return session.handlePost(message, request);
+        return session.handlePost(message, request, auth.authInfo);
       }
       return errorResponse(
         400,
@@ -264,7 +329,8 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     }
     const session = sessions.get(sessionId);
     if (session === undefined) return unknownSession(id);
-    return session.handlePost(message, request);
+    if (session.owner !== auth.owner) return foreignSession(OWN_SESSION, id);
+    return session.handlePost(message, request, auth.authInfo);
   }
 
   function unknownSession(id?: JsonRpcRequest['id']): Response {
@@ -278,6 +344,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
 
   function sessionFor(
     request: Request,
+    auth: RequestAuth,
   ): { session: NonNullable<ReturnType<SessionRegistry['get']>> } | Response {
     const sessionId = request.headers.get('mcp-session-id')?.trim();
     if (sessionId === undefined || sessionId === '') {
@@ -288,10 +355,11 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
       );
     }
     const session = sessions?.get(sessionId);
-    return session === undefined ? unknownSession() : { session };
+    if (session === undefined) return unknownSession();
+    return session.owner === auth.owner ? { session } : foreignSession(OWN_SESSION);
   }
 
-  async function servePost(request: Request): Promise<Response> {
+  async function servePost(request: Request, auth: RequestAuth): Promise<Response> {
     const notAcceptable = checkPostAccept(request);
     if (notAcceptable !== undefined) return notAcceptable;
     const unsupported = checkContentType(request);
@@ -304,13 +372,13 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
       config.modernOnly ||
       (version !== undefined && (MODERN_PROTOCOL_VERSIONS as readonly string[]).includes(version)) ||
       ('method' in message && metaVersionOf(message) !== undefined);
-    return modern ? serveModern(message, request) : serveLegacy(message, request, version);
+    return modern ? serveModern(message, request, auth) : serveLegacy(message, request, version, auth);
   }
 
-  async function serveEndpoint(request: Request): Promise<Response> {
+  async function serveEndpoint(request: Request, auth: RequestAuth): Promise<Response> {
     switch (request.method) {
       case 'POST':
-        return servePost(request);
+        return servePost(request, auth);
       case 'GET': {
         if (!stateful) {
           return methodNotAllowed(allow, 'this endpoint has no standalone event stream; POST each message.');
@@ -322,12 +390,12 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
             'Not Acceptable: a GET opens an event stream; send Accept: text/event-stream.',
           );
         }
-        const found = sessionFor(request);
+        const found = sessionFor(request, auth);
         return found instanceof Response ? found : found.session.handleGet(request);
       }
       case 'DELETE': {
         if (!stateful) return methodNotAllowed(allow, 'this endpoint has no sessions to end.');
-        const found = sessionFor(request);
+        const found = sessionFor(request, auth);
         if (found instanceof Response) return found;
         await found.session.close();
         return new Response(null, { status: 204 });
@@ -337,24 +405,24 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     }
   }
 
-  async function route(request: Request, url: URL): Promise<Response> {
+  async function route(request: Request, url: URL, auth: RequestAuth): Promise<Response> {
     const path = url.pathname;
     if (path === config.endpoint || path === `${config.endpoint}/`) {
       if (request.method === 'OPTIONS') return preflightResponse(request, config.cors, allow);
-      return serveEndpoint(request);
+      return serveEndpoint(request, auth);
     }
     if (legacySse !== undefined && config.legacySse !== undefined) {
       if (path === config.legacySse.ssePath) {
         if (request.method === 'OPTIONS') return preflightResponse(request, config.cors, 'GET');
         if (request.method !== 'GET')
           return methodNotAllowed('GET', 'open the 2024-11-05 event stream with GET.');
-        return legacySse.open(request);
+        return legacySse.open(request, auth);
       }
       if (path === config.legacySse.messagesPath) {
         if (request.method === 'OPTIONS') return preflightResponse(request, config.cors, 'POST');
         if (request.method !== 'POST')
           return methodNotAllowed('POST', 'POST messages of a 2024-11-05 session here.');
-        return legacySse.post(request, url);
+        return legacySse.post(request, url, auth);
       }
     }
     return new Response(`Not Found: the MCP endpoint is ${config.endpoint}`, {
@@ -363,7 +431,11 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     });
   }
 
-  const handler = async (request: Request, connectionInfo?: unknown): Promise<Response> => {
+  const handler = async (
+    request: Request,
+    connectionInfo?: unknown,
+    context?: HttpRequestContext,
+  ): Promise<Response> => {
     let url: URL;
     try {
       url = new URL(request.url);
@@ -378,7 +450,13 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     if (blocked !== undefined) return withCors(blocked, request, config.cors);
     let response: Response;
     try {
-      response = await route(request, url);
+      const authInfo =
+        typeof context === 'object' && context !== null
+          ? (context as HttpRequestContext).authInfo
+          : undefined;
+      const auth: RequestAuth =
+        authInfo === undefined ? ANONYMOUS : { authInfo, owner: sessionOwner(authInfo) };
+      response = await route(request, url, auth);
     } catch (error) {
       onerror(asError(error));
       response = errorResponse(

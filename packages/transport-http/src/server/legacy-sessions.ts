@@ -22,6 +22,7 @@ import { ErrorCode } from '@pmcp/types';
 import type { EventStore } from './event-store.ts';
 import { newSessionId, randomHex } from './ids.ts';
 import type { ConnectableServer } from './options.ts';
+import { extraFor } from './request-exchange.ts';
 import { errorResponse, messageResponse } from './responses.ts';
 import { SseStream, sseHeaders } from './sse-stream.ts';
 
@@ -36,6 +37,30 @@ export interface SessionSettings {
   readonly keepAliveMs: number;
   readonly maxBufferedBytes: number;
   readonly onerror: (error: Error) => void;
+}
+
+/**
+ * Who authenticated one HTTP request (what the code in front of the handler passed) and the session owner key
+ * derived from it. A session remembers the owner of the request that opened it and refuses every other.
+ */
+export interface RequestAuth {
+  readonly authInfo: unknown;
+  readonly owner: string | undefined;
+}
+
+/**
+ * The answer to a request for a session that another principal opened. Someone who learned a session id (a log,
+ * a shared proxy) must not act in, read from or end a session with different credentials.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/security_best_practices#session-hijacking
+ */
+export function foreignSession(advice: string, id?: RequestId): Response {
+  return errorResponse(
+    403,
+    ErrorCode.InvalidRequest,
+    `Forbidden: this session belongs to a different authenticated user or client than the one this request was authenticated as. ${advice}`,
+    { id },
+  );
 }
 
 /** Live sessions of every kind count against one limit. */
@@ -73,6 +98,8 @@ function unrefTimer(timer: unknown): void {
 export class StreamableSession {
   readonly id: string = newSessionId();
   readonly transport: Transport;
+  /** The owner key of the request that opened the session; every later request must have the same. */
+  readonly owner: string | undefined;
   /** The revision `initialize` settled on, once it has. */
   protocolVersion: string | undefined;
   readonly #settings: SessionSettings;
@@ -88,8 +115,9 @@ export class StreamableSession {
   /** Whether an initialize of this session succeeded: until then a failed one ends the session. */
   #established = false;
 
-  constructor(settings: SessionSettings, onEnded: () => void) {
+  constructor(settings: SessionSettings, onEnded: () => void, owner: string | undefined) {
     this.#settings = settings;
+    this.owner = owner;
     this.#onEnded = onEnded;
     this.transport = {
       sessionId: this.id,
@@ -110,11 +138,11 @@ export class StreamableSession {
     return this.#closed;
   }
 
-  /** Serves one POSTed message of this session. */
-  handlePost(message: JsonRpcMessage, request: Request): Promise<Response> {
+  /** Serves one POSTed message of this session, authenticated as `authInfo` (the caller checked the owner). */
+  handlePost(message: JsonRpcMessage, request: Request, authInfo?: unknown): Promise<Response> {
     this.#touch();
     if (!isRequest(message)) {
-      this.transport.onmessage?.(message, { headers: request.headers });
+      this.transport.onmessage?.(message, extraFor(request, authInfo));
       return Promise.resolve(new Response(null, { status: 202, headers: this.#headers() }));
     }
     if (this.#byRequest.has(message.id)) {
@@ -132,16 +160,16 @@ export class StreamableSession {
       const response = new Promise<Response>((resolve) => {
         channel.decide = resolve;
       });
-      this.transport.onmessage?.(message, { headers: request.headers });
+      this.transport.onmessage?.(message, extraFor(request, authInfo));
       return response;
     }
     const opened = this.#openStream(channel);
     this.#enqueue(() => this.#prime(channel, opened.stream));
     const requestId = message.id;
-    this.transport.onmessage?.(message, {
-      headers: request.headers,
-      closeSseStream: () => this.#closeRequestStream(requestId),
-    });
+    this.transport.onmessage?.(
+      message,
+      extraFor(request, authInfo, { closeSseStream: () => this.#closeRequestStream(requestId) }),
+    );
     return Promise.resolve(opened.response);
   }
 
@@ -451,13 +479,20 @@ export class SessionRegistry {
     return this.#sessions.get(id);
   }
 
-  /** Opens a session connected to the server; `undefined` when the limit of live sessions is reached. */
-  async open(): Promise<StreamableSession | undefined> {
+  /**
+   * Opens a session owned by `owner`, connected to the server; `undefined` when the limit of live sessions is
+   * reached.
+   */
+  async open(owner: string | undefined): Promise<StreamableSession | undefined> {
     if (!this.#budget.reserve()) return undefined;
-    const session = new StreamableSession(this.#settings, () => {
-      this.#sessions.delete(session.id);
-      this.#budget.release();
-    });
+    const session = new StreamableSession(
+      this.#settings,
+      () => {
+        this.#sessions.delete(session.id);
+        this.#budget.release();
+      },
+      owner,
+    );
     this.#sessions.set(session.id, session);
     try {
       await this.#settings.server.connect(session.transport);

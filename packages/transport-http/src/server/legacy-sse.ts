@@ -9,12 +9,20 @@ import { type JsonRpcMessage, type Transport, TransportClosedError } from '@pmcp
 import { ErrorCode } from '@pmcp/types';
 import { accepts, checkContentType, readMessage } from './body.ts';
 import { newSessionId } from './ids.ts';
-import type { SessionBudget, SessionSettings } from './legacy-sessions.ts';
+import {
+  foreignSession,
+  type RequestAuth,
+  type SessionBudget,
+  type SessionSettings,
+} from './legacy-sessions.ts';
+import { extraFor } from './request-exchange.ts';
 import { errorResponse } from './responses.ts';
 import { SseStream, sseHeaders } from './sse-stream.ts';
 
 interface SseSession {
   readonly transport: Transport;
+  /** The owner key of the GET that opened the stream; every POST must have the same. */
+  readonly owner: string | undefined;
   close(): void;
 }
 
@@ -32,8 +40,8 @@ export class LegacySseEndpoint {
     this.#maxBodyBytes = maxBodyBytes;
   }
 
-  /** GET on the SSE path: opens a session and announces where to POST. */
-  async open(request: Request): Promise<Response> {
+  /** GET on the SSE path: opens a session owned by `auth.owner` and announces where to POST. */
+  async open(request: Request, auth: RequestAuth): Promise<Response> {
     const accept = request.headers.get('accept');
     if (accept !== null && !accepts(accept, 'text/event-stream')) {
       return errorResponse(
@@ -77,7 +85,7 @@ export class LegacySseEndpoint {
         end();
       },
     };
-    this.#sessions.set(id, { transport, close: end });
+    this.#sessions.set(id, { transport, owner: auth.owner, close: end });
     try {
       await this.#settings.server.connect(transport);
     } catch (error) {
@@ -88,8 +96,8 @@ export class LegacySseEndpoint {
     return new Response(stream.body, { status: 200, headers: sseHeaders() });
   }
 
-  /** POST on the messages path: one message of the session named in the query. */
-  async post(request: Request, url: URL): Promise<Response> {
+  /** POST on the messages path: one message of the session named in the query, authenticated as `auth`. */
+  async post(request: Request, url: URL, auth: RequestAuth): Promise<Response> {
     const id = url.searchParams.get('sessionId');
     if (id === null || id === '') {
       return errorResponse(
@@ -106,11 +114,16 @@ export class LegacySseEndpoint {
         'Session not found: its SSE stream has closed. Open a new one with GET to start over.',
       );
     }
+    if (session.owner !== auth.owner) {
+      return foreignSession(
+        'Open an event stream of your own with GET and POST to the endpoint it announces.',
+      );
+    }
     const unsupported = checkContentType(request);
     if (unsupported !== undefined) return unsupported;
     const body = await readMessage(request, this.#maxBodyBytes);
     if (!body.ok) return body.response;
-    session.transport.onmessage?.(body.message, { headers: request.headers });
+    session.transport.onmessage?.(body.message, extraFor(request, auth.authInfo));
     return new Response(null, { status: 202 });
   }
 

@@ -147,6 +147,17 @@ export interface HttpHandlerOptions {
   maxStreamBufferBytes?: number;
   /** Failures that cannot be answered to a client (a broken event store, a server that failed to connect). */
   onerror?: (error: Error) => void;
+  /**
+   * The principal a legacy session belongs to, from the `authInfo` an authentication layer passes with each request
+   * (see `HttpRequestContext`). A session (Streamable HTTP or 2024-11-05 HTTP+SSE) remembers the value of the
+   * request that opened it, and any later request of that session with a different value gets 403: knowing a
+   * session id is not enough to use, read or end someone else's session. Called only for requests that carry an
+   * `authInfo` (those without have no owner); `undefined` means "no one in particular" and matches only requests
+   * without an owner. Default: the `subject` and `clientId` of an object `authInfo` (as `@pmcp/auth` produces it),
+   * or a string `authInfo` itself.
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/security_best_practices#session-hijacking
+   */
+  sessionOwner?: (authInfo: unknown) => string | undefined;
 }
 
 /** The options with every default applied. */

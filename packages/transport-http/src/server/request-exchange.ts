@@ -34,6 +34,15 @@ export interface ExchangeSettings {
   readonly onerror: (error: Error) => void;
   /** Params of an `initialize` the connection runs, unseen by the client, before the request (stateless legacy). */
   readonly implicitInitialize?: Record<string, unknown> | undefined;
+  /** Who authenticated the HTTP request: the `authInfo` of every message this exchange hands the server. */
+  readonly authInfo?: unknown;
+}
+
+/** The extra of a message that arrived in `request`: its headers and, when there is one, who authenticated it. */
+export function extraFor(request: Request, authInfo: unknown, more?: MessageExtra): MessageExtra {
+  const extra: MessageExtra = { ...more, headers: request.headers };
+  if (authInfo !== undefined) extra.authInfo = authInfo;
+  return extra;
 }
 
 function isRequestMessage(message: JsonRpcMessage): message is JsonRpcRequest {
@@ -58,7 +67,7 @@ export function serveRequest(
 ): Promise<Response> {
   return new Promise<Response>((resolve) => {
     const cancel = new AbortController();
-    const extra: MessageExtra = { headers: request.headers, signal: cancel.signal };
+    const extra: MessageExtra = extraFor(request, settings.authInfo, { signal: cancel.signal });
     const implicit = settings.implicitInitialize;
     const implicitId = implicitIdFor(message.id);
     let state: 'waiting' | 'streaming' | 'done' = 'waiting';
@@ -231,12 +240,16 @@ export function serveRequest(
   });
 }
 
-/** Hands a notification to the server on a connection of its own, closed once the server has taken it. */
+/**
+ * Hands a notification to the server on a connection of its own, closed once the server has taken it; `authInfo`
+ * is who authenticated the HTTP request.
+ */
 export async function deliverNotification(
   server: ConnectableServer,
   message: JsonRpcNotification,
   request: Request,
   onerror: (error: Error) => void,
+  authInfo?: unknown,
 ): Promise<void> {
   let closed = false;
   const transport: Transport = {
@@ -257,7 +270,7 @@ export async function deliverNotification(
   };
   try {
     await server.connect(transport);
-    transport.onmessage?.(message, { headers: request.headers });
+    transport.onmessage?.(message, extraFor(request, authInfo));
   } catch (error) {
     onerror(error instanceof Error ? error : new Error(String(error)));
   } finally {
