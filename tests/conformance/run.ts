@@ -261,8 +261,7 @@ function printRun(result: RunResult): void {
     `${result.passed.length}/${total} scored scenarios passed`,
     `${result.checks.passed} checks passed, ${result.checks.failed} failed, ${result.checks.warnings} warnings`,
   ];
-  if (result.expectedFailures.length > 0)
-    parts.push(`${result.expectedFailures.length} expected failures`);
+  if (result.expectedFailures.length > 0) parts.push(`${result.expectedFailures.length} expected failures`);
   if (result.notScored.length > 0) {
     const failing = result.notScored.filter((entry) => entry.failing).length;
     parts.push(`not scored: ${result.notScored.length} run, ${failing} failing`);

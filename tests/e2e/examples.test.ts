@@ -251,4 +251,41 @@ describe.concurrent('examples (node --conditions=@pmcp/source examples/<name>/<f
     },
     EXAMPLE_LIMIT_MS,
   );
+
+  it(
+    'oauth: a 401, discovery, registration, PKCE authorization and a token, then the tool sees the subject',
+    async () => {
+      const eras = await run('examples/oauth/main.ts', 'oauth example finished');
+      const firstRequest = { modern: 'server/discover', legacy: 'initialize' };
+      for (const [era, output] of Object.entries(eras) as [keyof typeof firstRequest, string][]) {
+        const mcp = 'http://127\\.0\\.0\\.1:\\d+/mcp';
+        const origin = 'http://127\\.0\\.0\\.1:\\d+';
+        const lines = [
+          `challenge +POST ${mcp} \\(${firstRequest[era]}\\) → 401, WWW-Authenticate: Bearer scope="notes:read notes:write", resource_metadata="${origin}/\\.well-known/oauth-protected-resource/mcp"`,
+          `discovery +GET ${origin}/\\.well-known/oauth-protected-resource/mcp → 200, authorization_servers \\["${origin}"\\]`,
+          `discovery +GET ${origin}/\\.well-known/oauth-authorization-server → 200, code_challenge_methods_supported \\["S256"\\]`,
+          `registration +POST ${origin}/register → 201, application_type native, client_id \\S+`,
+          `authorize +GET ${origin}/authorize with response_type code, code_challenge_method S256, resource ${mcp}, scope "notes:read notes:write", state`,
+          'redirected +http://127\\.0\\.0\\.1:8765/callback\\?\\S*\\bcode=',
+          `auth server +code_verifier matches code_challenge \\(S256\\), resource ${mcp} matches → JWT for alice`,
+          `token +POST ${origin}/token → 200 \\(grant_type authorization_code, code_verifier, resource ${mcp}\\): Bearer, expires_in 3600, scope "notes:read notes:write"`,
+          `access token +JWT iss ${origin}, aud ${mcp}, sub alice, scope "notes:read notes:write", lifetime 3600 s`,
+          `retried +POST ${mcp} \\(${firstRequest[era]}\\) with Authorization: Bearer <token> → 200`,
+          'whoami → alice with scopes notes:read notes:write',
+        ];
+        // Each step once, in this order: the token comes after the 401, and the tool runs after the retry.
+        let from = 0;
+        for (const line of lines) {
+          const found = new RegExp(line).exec(output.slice(from));
+          expect(found, `${era}: no /${line}/ after offset ${from} in:\n${output}`).not.toBeNull();
+          from += (found?.index ?? 0) + (found?.[0].length ?? 0);
+        }
+        expect(output.match(/→ 401/g), era).toHaveLength(1);
+        const callback = new URL(/redirected +(\S+)/.exec(output)?.[1] ?? '');
+        expect(callback.searchParams.get('iss'), era).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(callback.searchParams.get('state'), era).toBeTruthy();
+      }
+    },
+    EXAMPLE_LIMIT_MS,
+  );
 });
