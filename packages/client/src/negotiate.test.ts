@@ -166,6 +166,35 @@ describe('connect() in auto mode', () => {
     expect(server.sentMethods()).toEqual(['server/discover']);
   });
 
+  it.each([
+    [401, 'requires authorization', 'createOAuthClientProvider'],
+    [403, 'do not grant access', 'insufficient_scope'],
+  ] as const)(
+    'stops on HTTP %i instead of falling back to initialize, which would be refused alike',
+    async (httpStatus, advice, detail) => {
+      const challenge = `Bearer error="insufficient_scope", resource_metadata="https://mcp.test/.well-known/x"`;
+      const { server, connected } = await connectAndCheck({
+        'server/discover': answerError(-32600, 'Unauthorized', {
+          httpStatus,
+          wwwAuthenticate: httpStatus === 403 ? challenge : 'Bearer',
+        }),
+        initialize: () => initializeResult(),
+      });
+      await expect(connected).rejects.toMatchObject({
+        code: -32600,
+        message: expect.stringContaining(`HTTP ${httpStatus}: `),
+        data: { httpStatus },
+      });
+      await expect(connected).rejects.toThrow(advice);
+      if (httpStatus === 401) await expect(connected).rejects.toThrow(detail);
+      else
+        await expect(connected).rejects.toMatchObject({
+          data: { wwwAuthenticate: expect.stringContaining(detail) },
+        });
+      expect(server.sentMethods()).toEqual(['server/discover']);
+    },
+  );
+
   it('rejects a DiscoverResult whose resultType is not complete', async () => {
     const { connected } = await connectAndCheck({
       'server/discover': () => ({ ...discoverResult(), resultType: 'input_required' }),

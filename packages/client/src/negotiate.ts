@@ -110,6 +110,10 @@ async function discover(channel: NegotiationChannel, options: NegotiationOptions
           { data: error.data, cause: error },
         );
       }
+      // Refused credentials say nothing about the era: initialize would be refused the same way, and the error
+      // would then blame the wrong thing.
+      const refusal = authorizationRefusal(error);
+      if (refusal !== undefined) throw refusal;
       if (forced) throw modernRefused(describeProbeFailure(error), error);
       return initialize(channel, options, LATEST_LEGACY_PROTOCOL_VERSION);
     }
@@ -319,6 +323,26 @@ function readImplementation(value: unknown): Implementation | undefined {
 
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/**
+ * The error for a probe the server refused for want of (enough) authorization: HTTP 401, or 403 (the HTTP
+ * transport reports the status as `data.httpStatus`). `undefined` for any other failure.
+ */
+function authorizationRefusal(error: McpError): McpError | undefined {
+  const data = error.data as { httpStatus?: unknown; wwwAuthenticate?: unknown } | undefined;
+  const status = data?.httpStatus;
+  if (status !== 401 && status !== 403) return undefined;
+  const advice =
+    status === 401
+      ? 'it requires authorization. Pass an `auth` option to the transport: a hook that supplies a token, or an ' +
+        'OAuth provider such as createOAuthClientProvider from @pmcp/auth'
+      : 'the credentials sent do not grant access (a missing scope or a refused client)';
+  return new McpError(
+    error.code,
+    `The server refused server/discover with HTTP ${status}: ${advice}. The server said: ${error.message}`,
+    { data: error.data, cause: error },
+  );
 }
 
 function describeProbeFailure(error: McpError): string {

@@ -69,7 +69,11 @@ export async function httpStatusError(
  * when it sent one, otherwise a description of the HTTP status.
  */
 export function toMcpError(error: HttpStatusError, mcpMethod: string): McpError {
-  const httpData = { httpStatus: error.status, url: error.url.href };
+  const httpData = {
+    httpStatus: error.status,
+    url: error.url.href,
+    ...(error.wwwAuthenticate === undefined ? {} : { wwwAuthenticate: error.wwwAuthenticate }),
+  };
   if (error.rpcError !== undefined) {
     const data =
       error.rpcError.data === undefined
@@ -88,7 +92,6 @@ export function toMcpError(error: HttpStatusError, mcpMethod: string): McpError 
       data: {
         ...httpData,
         ...(body === '' ? {} : { body }),
-        ...(error.wwwAuthenticate === undefined ? {} : { wwwAuthenticate: error.wwwAuthenticate }),
       },
       cause: error,
     },
