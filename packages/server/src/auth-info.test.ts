@@ -3,17 +3,12 @@
  * and resource handlers in both eras. The in-memory pair carries no authentication, so these tests put it into
  * the extra of each incoming message the way an HTTP transport does.
  */
-import type { JsonRpcMessage, JsonRpcResponse, MessageExtra, Transport } from '@pmcp/jsonrpc';
+import type { JsonRpcMessage, MessageExtra, Transport } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
-import { modern, useTestClients } from '../test/harness.ts';
+import { modern, resultOf, useTestClients } from '../test/harness.ts';
 import { createServer, type HandlerContext } from './index.ts';
 
 const connect = useTestClients();
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
 
 function text(result: Record<string, unknown>): string {
   const blocks = (result.content ?? result.contents ?? result.messages) as Array<Record<string, unknown>>;

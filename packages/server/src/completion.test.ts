@@ -1,20 +1,10 @@
-import type { JsonRpcResponse } from '@pmcp/jsonrpc';
+
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { modern, useTestClients } from '../test/harness.ts';
+import { errorOf, modern, resultOf, useTestClients } from '../test/harness.ts';
 import { type CompletionContext, createServer } from './index.ts';
 
 const connect = useTestClients();
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
-
-function errorOf(response: JsonRpcResponse): { code: number; message: string; data?: unknown } {
-  if (!('error' in response)) throw new Error(`expected an error, got ${JSON.stringify(response)}`);
-  return response.error;
-}
 
 const CITIES: Record<string, string[]> = {
   FR: ['Paris', 'Parthenay', 'Lyon'],

@@ -5,7 +5,7 @@
  */
 import type { JsonRpcResponse } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
-import { modern, type TestClient, useTestClients } from '../test/harness.ts';
+import { modern, resultOf, type TestClient, useTestClients } from '../test/harness.ts';
 import { createServer, type McpServer } from './index.ts';
 
 const connect = useTestClients();
@@ -82,11 +82,6 @@ function registerFixtures(server: McpServer): void {
     { role: 'user', content: { type: 'image', data: PNG, mimeType: 'image/png' } },
     { role: 'user', content: { type: 'text', text: 'Please analyze the image above.' } },
   ]);
-}
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
 }
 
 type Era = 'modern' | 'legacy';

@@ -1,14 +1,9 @@
-import type { JsonRpcResponse, RequestId, Transport } from '@pmcp/jsonrpc';
+import type { RequestId, Transport } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
-import { modern, roundTrip, type ServerRequestAnswerer, useTestClients } from '../test/harness.ts';
+import { modern, resultOf, roundTrip, type ServerRequestAnswerer, useTestClients } from '../test/harness.ts';
 import { createServer, type HandlerContext, type ServerOptions } from './index.ts';
 
 const connect = useTestClients();
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
 
 function text(result: Record<string, unknown>): string {
   return (result.content as Array<{ text?: string }>).map((block) => block.text ?? '').join('');

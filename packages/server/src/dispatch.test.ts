@@ -1,6 +1,6 @@
-import { createInMemoryTransportPair, type JsonRpcResponse } from '@pmcp/jsonrpc';
+import { createInMemoryTransportPair, } from '@pmcp/jsonrpc';
 import { describe, expect, it, vi } from 'vitest';
-import { modern, modernMeta, roundTrip, useTestClients } from '../test/harness.ts';
+import { errorOf, modern, modernMeta, resultOf, roundTrip, useTestClients } from '../test/harness.ts';
 import { createServer } from './index.ts';
 
 const connect = useTestClients();
@@ -26,16 +26,6 @@ function fullServer() {
     (args) => String(args.text ?? ''),
   );
   return server;
-}
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
-
-function errorOf(response: JsonRpcResponse): { code: number; message: string; data?: unknown } {
-  if (!('error' in response)) throw new Error(`expected an error, got ${JSON.stringify(response)}`);
-  return response.error;
 }
 
 describe('legacy era: initialize', () => {

@@ -1,6 +1,6 @@
 import type { JsonRpcResponse } from '@pmcp/jsonrpc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { modern, useTestClients } from '../test/harness.ts';
+import { errorOf, modern, resultOf, useTestClients } from '../test/harness.ts';
 import { createServer, type HandlerContext, type McpServer } from './index.ts';
 import { acceptsInputRounds } from './mrtr.ts';
 
@@ -22,16 +22,6 @@ const nameSchema = {
 function text(result: Record<string, unknown>): string {
   const content = result.content as Array<{ type: string; text?: string }>;
   return content.map((block) => block.text ?? '').join('');
-}
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
-
-function errorOf(response: JsonRpcResponse): { code: number; message: string; data?: unknown } {
-  if (!('error' in response)) throw new Error(`expected an error, got ${JSON.stringify(response)}`);
-  return response.error;
 }
 
 function elicitAnswer(content: Record<string, unknown>): Record<string, unknown> {

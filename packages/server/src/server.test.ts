@@ -1,15 +1,10 @@
-import { createInMemoryTransportPair, type JsonRpcResponse, RpcEngine } from '@pmcp/jsonrpc';
+import { createInMemoryTransportPair, RpcEngine } from '@pmcp/jsonrpc';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { modern, roundTrip, useTestClients } from '../test/harness.ts';
+import { modern, resultOf, roundTrip, useTestClients } from '../test/harness.ts';
 import { createServer, type HandlerContext } from './index.ts';
 
 const connect = useTestClients();
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
 
 function namesOf(result: Record<string, unknown>): string[] {
   return (result.tools as Array<{ name: string }>).map((tool) => tool.name);

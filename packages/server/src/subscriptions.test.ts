@@ -7,7 +7,7 @@ import {
   type Transport,
 } from '@pmcp/jsonrpc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { modern, roundTrip, type TestClient, useTestClients } from '../test/harness.ts';
+import { modern, resultOf, roundTrip, type TestClient, useTestClients } from '../test/harness.ts';
 import { createServer, type ServerOptions } from './index.ts';
 
 const connect = useTestClients();
@@ -16,11 +16,6 @@ const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 afterEach(() => {
   vi.useRealTimers();
 });
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
 
 function errorOf(response: JsonRpcResponse): { code: number; message: string } {
   if (!('error' in response)) throw new Error(`expected an error, got ${JSON.stringify(response)}`);

@@ -1,7 +1,7 @@
-import type { JsonRpcResponse } from '@pmcp/jsonrpc';
+
 import { McpError } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
-import { modern, useTestClients } from '../test/harness.ts';
+import { errorOf, modern, resultOf, useTestClients } from '../test/harness.ts';
 import { createServer, type McpServer, UrlElicitationRequiredError } from './index.ts';
 import { UrlElicitationRegistry } from './url-elicitation.ts';
 
@@ -13,16 +13,6 @@ const LINK = {
   message: 'Link your calendar',
   url: 'https://calendar.example.com/link',
 };
-
-function resultOf(response: JsonRpcResponse): Record<string, unknown> {
-  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
-  return response.result;
-}
-
-function errorOf(response: JsonRpcResponse): { code: number; message: string; data?: unknown } {
-  if (!('error' in response)) throw new Error(`expected an error, got ${JSON.stringify(response)}`);
-  return response.error;
-}
 
 /** A server whose `link` tool asks for the URL with a chosen id and whose `blocked` tool throws -32042. */
 function calendarServer(): McpServer {

@@ -270,3 +270,15 @@ export function useTestClients(): (server: Connectable, options?: TestClientOpti
     return client;
   };
 }
+
+/** The result of a response; throws (failing the test) with the response when it is an error. */
+export function resultOf(response: JsonRpcResponse): Record<string, unknown> {
+  if (!('result' in response)) throw new Error(`expected a result, got ${JSON.stringify(response)}`);
+  return response.result;
+}
+
+/** The error of a response; throws (failing the test) with the response when it is a result. */
+export function errorOf(response: JsonRpcResponse): { code: number; message: string; data?: unknown } {
+  if (!('error' in response)) throw new Error(`expected an error, got ${JSON.stringify(response)}`);
+  return response.error;
+}
