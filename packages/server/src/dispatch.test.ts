@@ -1,4 +1,4 @@
-import { createInMemoryTransportPair, } from '@pmcp/jsonrpc';
+import { createInMemoryTransportPair } from '@pmcp/jsonrpc';
 import { describe, expect, it, vi } from 'vitest';
 import { errorOf, modern, modernMeta, resultOf, roundTrip, useTestClients } from '../test/harness.ts';
 import { createServer } from './index.ts';

@@ -1,4 +1,4 @@
-import type { JsonRpcMessage, } from '@pmcp/jsonrpc';
+import type { JsonRpcMessage } from '@pmcp/jsonrpc';
 import { McpError } from '@pmcp/jsonrpc';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-import type { JsonRpcMessage, } from '@pmcp/jsonrpc';
+import type { JsonRpcMessage } from '@pmcp/jsonrpc';
 import { McpError } from '@pmcp/jsonrpc';
 import { describe, expect, it, vi } from 'vitest';
 import { errorOf, modern, resultOf, useTestClients } from '../test/harness.ts';

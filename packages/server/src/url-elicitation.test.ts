@@ -1,4 +1,3 @@
-
 import { McpError } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
 import { errorOf, modern, resultOf, useTestClients } from '../test/harness.ts';
