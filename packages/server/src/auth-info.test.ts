@@ -5,7 +5,7 @@
  */
 import type { JsonRpcMessage, MessageExtra, Transport } from '@pmcp/jsonrpc';
 import { describe, expect, it } from 'vitest';
-import { modern, resultOf, useTestClients } from '../test/harness.ts';
+import { errorOf, modern, resultOf, useTestClients } from '../test/harness.ts';
 import { createServer, type HandlerContext } from './index.ts';
 
 const connect = useTestClients();
@@ -137,5 +137,36 @@ describe('ctx.authInfo', () => {
     );
     expect(text(second)).toBe('accept by subject=bob');
     expect(runs).toEqual(['round-1', 'round-2']);
+  });
+
+  it("binds a modern requestState to the caller by default: another principal's retry is refused", async () => {
+    const server = createServer({ name: 'auth', version: '1' });
+    server.tool('confirm', { description: 'Asks first' }, async (_args, ctx) => {
+      const answer = await ctx.elicit(
+        { message: 'Sure?', requestedSchema: { type: 'object', properties: {} } },
+        { key: 'sure' },
+      );
+      return answer.action;
+    });
+    let subject = 'alice';
+    const client = await connect(authenticating(server, () => ({ token: 't', subject, scopes: [] })));
+    const capabilities = { 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } };
+    const first = resultOf(await client.request('tools/call', modern({ name: 'confirm' }, capabilities)));
+    const retry = () =>
+      client.request(
+        'tools/call',
+        modern(
+          {
+            name: 'confirm',
+            inputResponses: { sure: { action: 'accept', content: {} } },
+            requestState: first.requestState,
+          },
+          capabilities,
+        ),
+      );
+    subject = 'mallory';
+    expect(errorOf(await retry())).toMatchObject({ code: -32602, data: { reason: 'foreign' } });
+    subject = 'alice';
+    expect(text(resultOf(await retry()))).toBe('accept');
   });
 });

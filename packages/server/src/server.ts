@@ -122,7 +122,9 @@ export interface ServerOptions {
   requestStateTtlMs?: number;
   /**
    * The principal a `requestState` is bound to, from what the transport knows about the request (for example
-   * `extra.authInfo`); a state presented by another principal is refused. Default: no principal binding.
+   * `extra.authInfo`); a state presented by another principal is refused. Default: the `subject` and `clientId`
+   * of an object `extra.authInfo` (as `@pmcp/auth`'s `requireBearerAuth` passes it), or a string `authInfo`
+   * itself; requests without `authInfo` are bound to no one.
    */
   requestStateSubject?: (extra: MessageExtra | undefined) => string | undefined;
 }
@@ -235,6 +237,19 @@ export interface McpServer {
    * output that failed its schema, a transport failure. The client only learns that the tool failed.
    */
   onerror: ((error: Error) => void) | undefined;
+}
+
+/**
+ * Who an authenticated request comes from, for binding `requestState`: the same rule the HTTP handler uses for
+ * session owners (`subject` + `clientId`, never the token, so a refreshed token is still the same principal).
+ */
+function authenticatedPrincipal(extra: MessageExtra | undefined): string | undefined {
+  const authInfo = extra?.authInfo;
+  if (typeof authInfo === 'string') return authInfo;
+  if (typeof authInfo !== 'object' || authInfo === null) return undefined;
+  const { subject, clientId } = authInfo as { subject?: unknown; clientId?: unknown };
+  if (subject === undefined && clientId === undefined) return undefined;
+  return JSON.stringify([subject ?? null, clientId ?? null]);
 }
 
 /** The first revision with URL-mode elicitation and its completion notification. */
@@ -419,7 +434,7 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
     progressIntervalMs: options.progressIntervalMs ?? 0,
     inputRounds: {
       codec,
-      subject: (extra) => subject?.(extra as MessageExtra | undefined),
+      subject: (extra) => (subject ?? authenticatedPrincipal)(extra as MessageExtra | undefined),
     },
     urlElicitations: new UrlElicitationRegistry<Connection>(),
     subscriptions: new SubscriptionHub({
