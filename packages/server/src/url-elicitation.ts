@@ -5,7 +5,20 @@
  */
 import { isMcpError, McpError, McpErrorCode } from '@pmcp/jsonrpc';
 
-/** One URL the user has to visit, as given to {@link UrlElicitationRequiredError}. */
+/**
+ * One URL the user has to visit, as given to {@link UrlElicitationRequiredError}.
+ *
+ * @example
+ * ```ts
+ * import type { UrlElicitation } from '@pmcp/server';
+ *
+ * const signIn: UrlElicitation = {
+ *   message: 'Sign in to your calendar first',
+ *   url: 'https://calendar.example.com/oauth/authorize',
+ *   elicitationId: 'calendar-sign-in',
+ * };
+ * ```
+ */
 export interface UrlElicitation {
   /** Why the user should open the URL, shown by the client. */
   message: string;
@@ -18,7 +31,18 @@ export interface UrlElicitation {
   elicitationId?: string;
 }
 
-/** An elicitation as it goes on the wire in `error.data.elicitations`. */
+/**
+ * An elicitation as it goes on the wire in `error.data.elicitations` (what `error.elicitations` holds).
+ *
+ * @example
+ * ```ts
+ * import { UrlElicitationRequiredError, type UrlElicitationParams } from '@pmcp/server';
+ *
+ * const error = new UrlElicitationRequiredError([{ message: 'Pay first', url: 'https://pay.example.com' }]);
+ * const [first]: readonly UrlElicitationParams[] = error.elicitations; // { mode: 'url', …, elicitationId }
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/schema#urlelicitationrequirederror
+ */
 export interface UrlElicitationParams {
   mode: 'url';
   message: string;
