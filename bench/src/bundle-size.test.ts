@@ -37,6 +37,8 @@ const PACKAGES = [
   '@pmcp/server',
   '@pmcp/transport-http',
   '@pmcp/parse-wasm',
+  '@pmcp/middleware',
+  '@pmcp/transport-ws',
 ];
 
 describe('bundle size ceilings (esbuild for the browser, minified + gzip level 9)', () => {

@@ -1,5 +1,7 @@
 /**
- * `circuitBreaker`: stops sending to a peer that keeps failing, and probes it again after a pause.
+ * @module @pmcp/middleware/circuit-breaker
+ * `circuitBreaker`: stops sending to a peer that keeps failing, and probes it again after a pause. A separate entry
+ * point because opossum needs Node's `events` module (Node, Deno and Bun have it; browsers need a polyfill).
  */
 import {
   isJsonRpcErrorResponse,
@@ -25,7 +27,7 @@ import { assertTransport, ForwardingTransport, sendThrough } from './forwarding.
  *
  * @example
  * ```ts
- * import { circuitBreaker, type CircuitState } from '@pmcp/middleware';
+ * import { circuitBreaker, type CircuitState } from '@pmcp/middleware/circuit-breaker';
  *
  * const breaker = circuitBreaker({ failureThreshold: 5 });
  * const state: CircuitState = breaker.state; // 'closed'
@@ -40,7 +42,7 @@ export type CircuitState = 'closed' | 'open' | 'halfOpen';
  *
  * @example
  * ```ts
- * import { circuitBreaker, type CircuitBreakerOptions } from '@pmcp/middleware';
+ * import { circuitBreaker, type CircuitBreakerOptions } from '@pmcp/middleware/circuit-breaker';
  *
  * const options: CircuitBreakerOptions = { errorThresholdPercentage: 50, volumeThreshold: 10, resetTimeout: 5_000 };
  * const breaker = circuitBreaker(options);
@@ -88,7 +90,7 @@ export interface CircuitBreakerOptions {
  *
  * @example
  * ```ts
- * import { circuitBreaker, type CircuitBreakerStats } from '@pmcp/middleware';
+ * import { circuitBreaker, type CircuitBreakerStats } from '@pmcp/middleware/circuit-breaker';
  *
  * const stats: CircuitBreakerStats = circuitBreaker().stats();
  * console.log(`${stats.failures}/${stats.fires} failed, ${stats.rejects} refused`);
@@ -109,7 +111,7 @@ export interface CircuitBreakerStats {
  *
  * @example
  * ```ts
- * import { circuitBreaker, type CircuitBreakerDecorator } from '@pmcp/middleware';
+ * import { circuitBreaker, type CircuitBreakerDecorator } from '@pmcp/middleware/circuit-breaker';
  *
  * const breaker: CircuitBreakerDecorator = circuitBreaker({ failureThreshold: 3 });
  * // await client.connect(breaker(transport));
@@ -401,7 +403,8 @@ class CircuitBreakerTransport extends ForwardingTransport {
  * ```ts
  * import { createClient } from '@pmcp/client';
  * import { createInMemoryTransportPair } from '@pmcp/jsonrpc';
- * import { CircuitOpenError, circuitBreaker } from '@pmcp/middleware';
+ * import { CircuitOpenError } from '@pmcp/middleware';
+ * import { circuitBreaker } from '@pmcp/middleware/circuit-breaker';
  *
  * const breaker = circuitBreaker({
  *   failureThreshold: 5,

@@ -1,11 +1,8 @@
-/** @module Transport decorators for MCP: circuit breaker, rate limit and metrics around any pmcp Transport */
-export {
-  type CircuitBreakerDecorator,
-  type CircuitBreakerOptions,
-  type CircuitBreakerStats,
-  type CircuitState,
-  circuitBreaker,
-} from './circuit-breaker.ts';
+/**
+ * @module Transport decorators for MCP: rate limit and metrics around any pmcp Transport, web standards only. The
+ * circuit breaker lives in `@pmcp/middleware/circuit-breaker`, because opossum needs Node's `events` module (Node,
+ * Deno and Bun have it; a browser bundle needs a polyfill), and this entry must stay importable everywhere.
+ */
 export { compose, type TransportDecorator } from './compose.ts';
 export { CircuitOpenError, MiddlewareErrorCode, RateLimitError } from './errors.ts';
 export {

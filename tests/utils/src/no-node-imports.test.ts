@@ -1,7 +1,8 @@
 /**
  * Repository-wide: the library code of every published package runs in browsers, Deno and Workers, so `node:*`
- * may only appear in @pmcp/transport-stdio, in the `./node` subpath of @pmcp/transport-http, and in tests, test
- * helpers, build scripts and benchmarks (none of which are part of a package's entry points).
+ * may only appear in @pmcp/transport-stdio, in the `./node` subpaths of @pmcp/transport-http and
+ * @pmcp/transport-ws, and in tests, test helpers, build scripts and benchmarks (none of which are part of a
+ * package's browser entry points).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,8 +12,12 @@ import { describe, expect, it } from 'vitest';
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
 const packagesDir = join(repoRoot, 'packages');
 
-/** Where node:* is the point: stdio is a Node transport, `transport-http/src/node` is its Node adapter. */
-const NODE_ALLOWED = ['packages/transport-stdio/', 'packages/transport-http/src/node/'];
+/** Where node:* is the point: stdio is a Node transport, the `node` folders are Node adapters and servers. */
+const NODE_ALLOWED = [
+  'packages/transport-stdio/',
+  'packages/transport-http/src/node/',
+  'packages/transport-ws/src/node/',
+];
 
 function librarySources(dir: string): string[] {
   const found: string[] = [];
