@@ -19,7 +19,45 @@ export interface CommonOptions {
   headers: Record<string, string>;
   /** Milliseconds each request (and, for `diagnose` over stdio, the first answer) may take. */
   timeoutMs: number;
+  /** OAuth for HTTP targets (`--oauth`, `--oauth-headless`); absent without them. */
+  oauth?: OAuthSettings;
+  /** Where progress meant for a person goes (the sign-in URL); `run` points it at stderr, never stdout. */
+  notify?: (text: string) => void;
 }
+
+/**
+ * How `--oauth` / `--oauth-headless` authorize: a loopback redirect a person completes in a browser, or a
+ * headless fetch of the authorization URL for authorization servers that approve at once.
+ *
+ * @example
+ * ```ts
+ * import type { OAuthSettings } from '@pmcp/mcp-tester';
+ * const oauth: OAuthSettings = { flow: 'loopback', port: 8765, signInTimeoutMs: 300_000 };
+ * ```
+ * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization
+ */
+export interface OAuthSettings {
+  flow: 'loopback' | 'headless';
+  /** `--oauth-port`: the loopback listener's port; absent for a free one. */
+  port?: number;
+  /** `--client-id`: a pre-registered client; absent to let the provider use CIMD or dynamic registration. */
+  clientId?: string;
+  /** `--client-secret`, for a confidential pre-registered client. */
+  clientSecret?: string;
+  /** How long the loopback sign-in may take: `--timeout` when given, else {@link DEFAULT_SIGN_IN_TIMEOUT_MS}. */
+  signInTimeoutMs: number;
+}
+
+/**
+ * The sign-in step's limit when `--timeout` is not given: people need longer than servers.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SIGN_IN_TIMEOUT_MS } from '@pmcp/mcp-tester';
+ * console.log(DEFAULT_SIGN_IN_TIMEOUT_MS / 60_000); // 5
+ * ```
+ */
+export const DEFAULT_SIGN_IN_TIMEOUT_MS = 300_000;
 
 /** A tool to call in `test`. */
 export interface ToolCall {
@@ -44,8 +82,18 @@ export type SplitOutcome = { ok: true; words: string[] } | { ok: false; error: s
 const DEFAULT_TIMEOUT_MS = 30_000;
 const COMMANDS = ['test', 'compliance', 'diagnose', 'compare'] as const;
 type CommandName = (typeof COMMANDS)[number];
-const VALUE_OPTIONS = new Set(['--era', '--header', '--stdio', '--timeout', '--call', '--args']);
-const FLAG_OPTIONS = new Set(['--json', '--help', '-h']);
+const VALUE_OPTIONS = new Set([
+  '--era',
+  '--header',
+  '--stdio',
+  '--timeout',
+  '--call',
+  '--args',
+  '--oauth-port',
+  '--client-id',
+  '--client-secret',
+]);
+const FLAG_OPTIONS = new Set(['--json', '--help', '-h', '--oauth', '--oauth-headless']);
 
 /**
  * Parses the arguments after the program name.
@@ -72,6 +120,11 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
   const options: CommonOptions = { json, era: 'auto', headers: {}, timeoutMs: DEFAULT_TIMEOUT_MS };
   let callTool: string | undefined;
   let callArgs: string | undefined;
+  let oauthFlow: OAuthSettings['flow'] | undefined;
+  let oauthPort: number | undefined;
+  let clientId: string | undefined;
+  let clientSecret: string | undefined;
+  let timeoutGiven = false;
 
   for (let index = 0; index < rest.length; index += 1) {
     const word = rest[index] as string;
@@ -84,7 +137,13 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
     const equals = word.indexOf('=');
     const name = equals > 0 && word.startsWith('--') ? word.slice(0, equals) : word;
     if (FLAG_OPTIONS.has(name)) {
-      if (name !== '--json') return { ok: true, parsed: { command: 'help' } };
+      if (name === '--oauth' || name === '--oauth-headless') {
+        const flow = name === '--oauth' ? 'loopback' : 'headless';
+        if (oauthFlow !== undefined && oauthFlow !== flow) {
+          return fail('Give either --oauth (sign in through a browser) or --oauth-headless, not both.');
+        }
+        oauthFlow = flow;
+      } else if (name !== '--json') return { ok: true, parsed: { command: 'help' } };
       continue;
     }
     if (!VALUE_OPTIONS.has(name))
@@ -127,8 +186,25 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
           );
         }
         options.timeoutMs = timeoutMs;
+        timeoutGiven = true;
         break;
       }
+      case '--oauth-port': {
+        const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+        if (!(port >= 1 && port <= 65535)) {
+          return fail(`--oauth-port must be a TCP port from 1 to 65535, got ${JSON.stringify(value)}.`);
+        }
+        oauthPort = port;
+        break;
+      }
+      case '--client-id':
+        if (value.length === 0)
+          return fail('--client-id needs the client_id registered with the authorization server.');
+        clientId = value;
+        break;
+      case '--client-secret':
+        clientSecret = value;
+        break;
       case '--call':
         callTool = value;
         break;
@@ -148,6 +224,18 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
   }
   if (command !== 'test' && (callTool !== undefined || callArgs !== undefined)) {
     return fail('--call and --args belong to the "test" command.');
+  }
+  const oauthProblem = oauthUsageError(oauthFlow, { oauthPort, clientId, clientSecret }, targets, options);
+  if (oauthProblem !== undefined) return fail(oauthProblem);
+  if (oauthFlow !== undefined) {
+    const oauth: OAuthSettings = {
+      flow: oauthFlow,
+      signInTimeoutMs: timeoutGiven ? options.timeoutMs : DEFAULT_SIGN_IN_TIMEOUT_MS,
+    };
+    if (oauthPort !== undefined) oauth.port = oauthPort;
+    if (clientId !== undefined) oauth.clientId = clientId;
+    if (clientSecret !== undefined) oauth.clientSecret = clientSecret;
+    options.oauth = oauth;
   }
   const target = targets[0] as Target;
   switch (command) {
@@ -237,6 +325,33 @@ function httpTarget(word: string): { ok: true; target: Target } | { ok: false; e
     };
   }
   return { ok: true, target: { kind: 'http', url: url.href } };
+}
+
+function oauthUsageError(
+  flow: OAuthSettings['flow'] | undefined,
+  given: { oauthPort: number | undefined; clientId: string | undefined; clientSecret: string | undefined },
+  targets: readonly Target[],
+  options: CommonOptions,
+): string | undefined {
+  if (flow === undefined) {
+    if (given.oauthPort !== undefined || given.clientId !== undefined || given.clientSecret !== undefined) {
+      return '--oauth-port, --client-id and --client-secret need --oauth or --oauth-headless.';
+    }
+    return undefined;
+  }
+  if (given.clientSecret !== undefined && given.clientId === undefined) {
+    return '--client-secret needs --client-id (the client the secret belongs to).';
+  }
+  if (flow === 'headless' && given.oauthPort !== undefined) {
+    return '--oauth-port belongs to --oauth: --oauth-headless needs no listener.';
+  }
+  if (!targets.some((target) => target.kind === 'http')) {
+    return 'OAuth applies to http(s):// targets; a stdio server gets its credentials from its environment.';
+  }
+  if (Object.keys(options.headers).some((name) => name.toLowerCase() === 'authorization')) {
+    return "Give either --header 'Authorization: …' or --oauth/--oauth-headless, not both.";
+  }
+  return undefined;
 }
 
 function parseDuration(value: string): number | undefined {

@@ -8,6 +8,7 @@ import { httpClientTransport } from '@pmcp/transport-http';
 import { type StdioClientTransport, stdioClientTransport } from '@pmcp/transport-stdio';
 import { type Implementation, MetaKey, type ProtocolEra, type ServerCapabilities } from '@pmcp/types';
 import type { CommonOptions, Target } from './args.ts';
+import { type AuthSummary, headerAuthSummary, type OAuthSession, startOAuthSession } from './oauth.ts';
 import { type RawOutcome, TapTransport } from './tap.ts';
 
 /** How the tester introduces itself to servers. */
@@ -34,6 +35,8 @@ export interface Connection {
   handshakeResults: ReadonlyMap<string, Record<string, unknown>>;
   /** Errors the transport or client reported outside any request (junk on stdout, stray responses). */
   transportErrors: string[];
+  /** How the tester authenticated (never the token). */
+  auth: AuthSummary;
   stderrTail(): string;
   close(): Promise<void>;
 }
@@ -41,7 +44,7 @@ export interface Connection {
 /** Either a connection or why there is none (with the server's stderr for stdio targets). */
 export type ConnectOutcome =
   | { ok: true; connection: Connection }
-  | { ok: false; error: string; stderrTail: string };
+  | { ok: false; error: string; stderrTail: string; auth: AuthSummary };
 
 /**
  * A human name for a target, as reports print it.
@@ -71,9 +74,29 @@ export async function connectTarget(target: Target, options: CommonOptions): Pro
   let inner: Transport;
   let stdio: StdioClientTransport | undefined;
   let stderr = '';
+  let oauth: OAuthSession | undefined;
+  const authSummary = async (): Promise<AuthSummary> =>
+    oauth === undefined
+      ? target.kind === 'http'
+        ? headerAuthSummary(options.headers)
+        : { method: 'none' }
+      : await oauth.summary();
+  const fail = async (error: unknown): Promise<ConnectOutcome> => {
+    const auth = await authSummary();
+    await oauth?.close();
+    return { ok: false, error: withAuthHint(messageWithCause(error), options), stderrTail: stderr, auth };
+  };
   try {
     if (target.kind === 'http') {
-      inner = httpClientTransport(target.url, { era: options.era, headers: options.headers });
+      if (options.oauth !== undefined) {
+        oauth = await startOAuthSession(target.url, options);
+        await oauth.preauthorize(options.timeoutMs);
+      }
+      inner = httpClientTransport(target.url, {
+        era: options.era,
+        headers: options.headers,
+        ...(oauth === undefined ? {} : { auth: oauth.provider }),
+      });
     } else {
       stdio = stdioClientTransport({ command: target.command, args: target.args, stderr: 'pipe' });
       stdio.stderr?.on('data', (chunk: Buffer) => {
@@ -82,7 +105,7 @@ export async function connectTarget(target: Target, options: CommonOptions): Pro
       inner = stdio;
     }
   } catch (error) {
-    return { ok: false, error: messageOf(error), stderrTail: '' };
+    return fail(error);
   }
   const tap = new TapTransport(inner);
   const transportErrors: string[] = [];
@@ -98,7 +121,7 @@ export async function connectTarget(target: Target, options: CommonOptions): Pro
     await client.connect(tap, { era: options.era });
   } catch (error) {
     await client.close().catch(() => undefined);
-    return { ok: false, error: messageOf(error), stderrTail: stderr };
+    return fail(error);
   }
   const era = client.era as ProtocolEra;
   const protocolVersion = client.protocolVersion as string;
@@ -128,10 +151,25 @@ export async function connectTarget(target: Target, options: CommonOptions): Pro
     },
     handshakeResults: tap.handshakeResults,
     transportErrors,
+    auth: await authSummary(),
     stderrTail: () => stderr,
-    close: () => client.close().catch(() => undefined),
+    close: async () => {
+      await client.close().catch(() => undefined);
+      await oauth?.close();
+    },
   };
   return { ok: true, connection };
+}
+
+const AUTH_REFUSAL = /\b(401|403)\b|unauthori[sz]ed|forbidden/i;
+
+/** Points a refused connection at the way to sign in, unless the tester already tried OAuth. */
+function withAuthHint(message: string, options: CommonOptions): string {
+  if (options.oauth !== undefined || !AUTH_REFUSAL.test(message)) return message;
+  const hint = Object.keys(options.headers).some((name) => name.toLowerCase() === 'authorization')
+    ? 'The server refused the credentials: check the --header value, or sign in with --oauth (or --oauth-headless for a test authorization server).'
+    : "The server wants authorization: sign in with --oauth (or --oauth-headless for a test authorization server), or pass a token with --header 'Authorization: Bearer <token>'.";
+  return `${message} ${hint}`;
 }
 
 /**
@@ -145,4 +183,11 @@ export async function connectTarget(target: Target, options: CommonOptions): Pro
  */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The transport reports an OAuth failure as the cause of the refused request; that cause says what to fix. */
+function messageWithCause(error: unknown): string {
+  const message = messageOf(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+  return cause === undefined || message.includes(cause) ? message : `${message}: ${cause}`;
 }

@@ -1,7 +1,9 @@
 /** @module mcp-tester: test, check, diagnose and compare MCP servers; the CLI's functions, for tests and scripts */
 export {
   type CommonOptions,
+  DEFAULT_SIGN_IN_TIMEOUT_MS,
   type EraOption,
+  type OAuthSettings,
   type ParsedCommand,
   type ParseOutcome,
   parseArgs,
@@ -38,4 +40,5 @@ export {
   describeTarget,
   type ServerSummary,
 } from './connection.ts';
+export { type AuthSummary, headerAuthSummary, type OAuthSession, startOAuthSession } from './oauth.ts';
 export { type CliIo, ExitCode, formatReport, type Report, run, USAGE } from './run.ts';

@@ -41,6 +41,13 @@ Options:
   --timeout <duration>  per request, and diagnose's wait for a first answer: 30, 30s or 500ms (default 30s)
   --call <tool>         test: call this tool after listing
   --args '<json>'       test: the tool's arguments, a JSON object (default {})
+  --oauth               HTTP targets (test, compliance, compare): sign in with OAuth through a browser;
+                        the URL to open is printed on stderr, the redirect comes back to 127.0.0.1
+  --oauth-port <n>      the loopback port for --oauth's redirect (default: a free port)
+  --oauth-headless      OAuth without a browser, for authorization servers that approve at once (CI)
+  --client-id <id>      with --oauth*: a pre-registered client (default: CIMD or dynamic registration)
+  --client-secret <s>   with --client-id: its secret, for a confidential client
+                        The sign-in waits --timeout when given, else 5 minutes.
 
 Exit codes: 0 everything checked passed, 1 a check failed (or compare found differences), 2 usage error.
 `;
@@ -69,7 +76,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(USAGE);
     return ExitCode.Ok;
   }
-  const report = await execute(parsed);
+  const report = await execute({
+    ...parsed,
+    options: { ...parsed.options, notify: (text: string) => io.stderr(text) },
+  });
   io.stdout(parsed.options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return report.ok ? ExitCode.Ok : ExitCode.Failed;
 }
@@ -177,6 +187,14 @@ export function formatReport(report: Report): string {
           );
       }
       break;
+  }
+  const auth = 'auth' in report ? report.auth : undefined;
+  if (auth?.method === 'oauth') {
+    lines.splice(
+      1,
+      0,
+      `auth: OAuth (${auth.flow}${auth.issuer === undefined ? '' : `, issuer ${auth.issuer}`}${auth.scope === undefined ? '' : `, scope "${auth.scope}"`})`,
+    );
   }
   if ('stderrTail' in report && report.stderrTail !== undefined) {
     lines.push('server stderr (tail):', report.stderrTail.trimEnd());

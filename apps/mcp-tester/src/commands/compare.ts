@@ -10,6 +10,7 @@ import {
   messageOf,
   type ServerSummary,
 } from '../connection.ts';
+import type { AuthSummary } from '../oauth.ts';
 
 /** The sections `compare` looks at. */
 export type CompareSection = 'capabilities' | 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
@@ -29,6 +30,8 @@ export interface CompareSide {
   ok: boolean;
   error?: string;
   server?: ServerSummary;
+  /** How the tester authenticated to this side (never the token). */
+  auth?: AuthSummary;
   counts?: Record<Exclude<CompareSection, 'capabilities'>, number>;
 }
 
@@ -55,7 +58,11 @@ type Snapshot = Record<CompareSection, Record<string, unknown>>;
  * ```
  */
 export async function runCompare(targets: [Target, Target], options: CommonOptions): Promise<CompareReport> {
-  const [a, b] = await Promise.all(targets.map((target) => snapshotOf(target, options)));
+  // A person signs in to one server at a time, and a fixed --oauth-port can serve only one listener at once.
+  const [a, b] =
+    options.oauth?.flow === 'loopback'
+      ? [await snapshotOf(targets[0], options), await snapshotOf(targets[1], options)]
+      : await Promise.all(targets.map((target) => snapshotOf(target, options)));
   const sideA = a as Awaited<ReturnType<typeof snapshotOf>>;
   const sideB = b as Awaited<ReturnType<typeof snapshotOf>>;
   const differences: Difference[] = [];
@@ -81,9 +88,11 @@ async function snapshotOf(
   const outcome = await connectTarget(target, options);
   if (!outcome.ok) {
     side.error = `Could not connect: ${outcome.error}`;
+    side.auth = outcome.auth;
     return { side };
   }
   const connection = outcome.connection;
+  side.auth = connection.auth;
   try {
     side.server = connection.summary;
     const snapshot = await listEverything(connection);

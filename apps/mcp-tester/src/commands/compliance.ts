@@ -16,6 +16,7 @@ import {
 } from '@pmcp/types/schemas';
 import type { CommonOptions, Target } from '../args.ts';
 import { type Connection, connectTarget, describeTarget, messageOf } from '../connection.ts';
+import type { AuthSummary } from '../oauth.ts';
 import type { RawOutcome } from '../tap.ts';
 
 /** The verdict of one check. */
@@ -33,6 +34,8 @@ export interface ComplianceReport {
   command: 'compliance';
   ok: boolean;
   target: string;
+  /** How the tester authenticated (never the token). */
+  auth?: AuthSummary;
   era?: string;
   protocolVersion?: string;
   checks: Check[];
@@ -125,6 +128,7 @@ export async function runCompliance(target: Target, options: CommonOptions): Pro
     summary: { pass: 0, fail: 0, warn: 0, skip: 0 },
   };
   const outcome = await connectTarget(target, options);
+  report.auth = outcome.ok ? outcome.connection.auth : outcome.auth;
   if (!outcome.ok) {
     checks.push({
       id: 'connect',

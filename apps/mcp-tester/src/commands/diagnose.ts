@@ -207,7 +207,7 @@ function authStep(answer: Probe, steps: DiagnosisStep[]): boolean {
       id: 'auth',
       status: 'fail',
       message: `HTTP ${answer.status} without a WWW-Authenticate header.`,
-      hint: 'An MCP server that requires authorization must say how in WWW-Authenticate (RFC 9728 resource_metadata). Check the server, or pass credentials with --header.',
+      hint: 'An MCP server that requires authorization must say how in WWW-Authenticate (RFC 9728 resource_metadata). Check the server, or pass credentials with --header; --oauth can still try the well-known metadata URLs.',
     });
     return false;
   }
@@ -222,8 +222,8 @@ function authStep(answer: Probe, steps: DiagnosisStep[]): boolean {
     message: `Authorization required (HTTP ${answer.status}). WWW-Authenticate: ${challenge}${metadata === undefined ? '' : `; resource metadata: ${metadata}`}.`,
     hint:
       metadata === undefined
-        ? "Obtain a token for this server and pass it with --header 'Authorization: Bearer <token>'."
-        : `Read ${metadata} to find the authorization server, obtain a token, and pass it with --header 'Authorization: Bearer <token>'.`,
+        ? "Sign in with --oauth (test, compliance, compare; --oauth-headless for a test authorization server), or obtain a token and pass it with --header 'Authorization: Bearer <token>'."
+        : `Sign in with --oauth (test, compliance, compare; --oauth-headless for a test authorization server): it reads ${metadata} to find the authorization server. Or obtain a token yourself and pass it with --header 'Authorization: Bearer <token>'.`,
     details,
   });
   return false;

@@ -11,6 +11,7 @@ import {
   messageOf,
   type ServerSummary,
 } from '../connection.ts';
+import type { AuthSummary } from '../oauth.ts';
 
 /** One step of `test`. */
 export interface TestStep {
@@ -34,6 +35,8 @@ export interface TestReport {
   command: 'test';
   ok: boolean;
   target: string;
+  /** How the tester authenticated (never the token). */
+  auth?: AuthSummary;
   server?: ServerSummary;
   tools?: Tool[];
   resources?: Resource[];
@@ -66,6 +69,7 @@ export async function runTest(
   const report: TestReport = { command: 'test', ok: false, target: describeTarget(target), steps: [] };
   const started = performance.now();
   const outcome = await connectTarget(target, options);
+  report.auth = outcome.ok ? outcome.connection.auth : outcome.auth;
   if (!outcome.ok) {
     report.steps.push({
       step: 'connect',
