@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bundleSize } from './scenarios/bundle.ts';
+import { BROWSER_BUNDLE, bundleSize } from './scenarios/bundle.ts';
 
 const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -16,14 +16,8 @@ const benchRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 async function bundle(contents: string): Promise<string> {
   const { build } = await import('esbuild');
   const result = await build({
+    ...BROWSER_BUNDLE,
     stdin: { contents, resolveDir: benchRoot, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
     conditions: ['@pmcp/source'],
   });
   return result.outputFiles[0]?.text ?? '';

@@ -22,6 +22,17 @@ const TITLES: Record<EntryKind, string> = {
   'server-core': 'server without a transport, one tool',
 };
 
+/** The esbuild settings of scenario 7: for the browser, ESM, minified, tree-shaken. */
+export const BROWSER_BUNDLE = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  logLevel: 'silent',
+} as const;
+
 /** Bundles one entry; returns its minified and gzipped sizes in bytes. */
 export async function bundleSize(
   sdk: SdkId,
@@ -30,14 +41,8 @@ export async function bundleSize(
   const { build } = await import('esbuild');
   const entry = fileURLToPath(new URL(`../../bundle-entries/${sdk}-${kind}.js`, import.meta.url));
   const result = await build({
+    ...BROWSER_BUNDLE,
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
     conditions: sdk === 'pmcp' && pmcpBuild() === 'source' ? ['@pmcp/source'] : [],
   });
   const output = result.outputFiles[0]?.contents ?? new Uint8Array();
