@@ -55,3 +55,4 @@ export {
 } from './parse.ts';
 export type { SseDecoder, SseDecoderFactory, SseEvent } from './sse.ts';
 export type { MessageExtra, Transport, TransportSendOptions } from './transport.ts';
+export { authenticatedPrincipal } from './transport.ts';

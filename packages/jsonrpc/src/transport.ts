@@ -58,6 +58,31 @@ export interface MessageExtra {
 }
 
 /**
+ * Who an authenticated message comes from, as a stable key: the `subject` and `clientId` of an object
+ * `MessageExtra.authInfo` (the fields of `@pmcp/auth`'s `AuthInfo`), or a string `authInfo` itself; `undefined`
+ * without `authInfo`. Never the token, so a caller who refreshed its token is still the same principal. The HTTP
+ * handler binds legacy sessions to it and the server binds `requestState` to it.
+ *
+ * @example
+ * ```ts
+ * import { authenticatedPrincipal } from '@pmcp/jsonrpc';
+ *
+ * authenticatedPrincipal({ token: 't', subject: 'alice', clientId: 'app', scopes: [] }); // '["alice","app"]'
+ * authenticatedPrincipal(undefined); // undefined
+ * ```
+ */
+export function authenticatedPrincipal(authInfo: unknown): string | undefined {
+  if (authInfo === undefined || authInfo === null) return undefined;
+  if (typeof authInfo === 'string') return JSON.stringify([authInfo, null]);
+  if (typeof authInfo !== 'object') return undefined;
+  const { subject, clientId } = authInfo as { subject?: unknown; clientId?: unknown };
+  return JSON.stringify([
+    typeof subject === 'string' ? subject : null,
+    typeof clientId === 'string' ? clientId : null,
+  ]);
+}
+
+/**
  * A bidirectional channel of JSON-RPC messages.
  *
  * Invalid input that can be answered (unparseable JSON, a message that is not JSON-RPC) is reported through

@@ -1,4 +1,4 @@
-import { type MessageExtra, RpcEngine, type Transport } from '@pmcp/jsonrpc';
+import { authenticatedPrincipal, type MessageExtra, RpcEngine, type Transport } from '@pmcp/jsonrpc';
 import {
   type CacheableResult,
   type Implementation,
@@ -239,19 +239,6 @@ export interface McpServer {
   onerror: ((error: Error) => void) | undefined;
 }
 
-/**
- * Who an authenticated request comes from, for binding `requestState`: the same rule the HTTP handler uses for
- * session owners (`subject` + `clientId`, never the token, so a refreshed token is still the same principal).
- */
-function authenticatedPrincipal(extra: MessageExtra | undefined): string | undefined {
-  const authInfo = extra?.authInfo;
-  if (typeof authInfo === 'string') return authInfo;
-  if (typeof authInfo !== 'object' || authInfo === null) return undefined;
-  const { subject, clientId } = authInfo as { subject?: unknown; clientId?: unknown };
-  if (subject === undefined && clientId === undefined) return undefined;
-  return JSON.stringify([subject ?? null, clientId ?? null]);
-}
-
 /** The first revision with URL-mode elicitation and its completion notification. */
 const URL_ELICITATION_REVISION = '2025-11-25';
 
@@ -434,7 +421,10 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
     progressIntervalMs: options.progressIntervalMs ?? 0,
     inputRounds: {
       codec,
-      subject: (extra) => (subject ?? authenticatedPrincipal)(extra as MessageExtra | undefined),
+      subject: (extra) => {
+        const context = extra as MessageExtra | undefined;
+        return subject === undefined ? authenticatedPrincipal(context?.authInfo) : subject(context);
+      },
     },
     urlElicitations: new UrlElicitationRegistry<Connection>(),
     subscriptions: new SubscriptionHub({

@@ -7,7 +7,7 @@
  * `initialize` opens a session, later messages name it with `Mcp-Session-Id` (or, in stateless legacy mode,
  * each runs on its own connection).
  */
-import type { JsonRpcMessage, JsonRpcRequest } from '@pmcp/jsonrpc';
+import { authenticatedPrincipal, type JsonRpcMessage, type JsonRpcRequest } from '@pmcp/jsonrpc';
 import { ErrorCode, LEGACY_PROTOCOL_VERSIONS, MetaKey, MODERN_PROTOCOL_VERSIONS } from '@pmcp/types';
 import { accepts, checkContentType, checkPostAccept, readMessage } from './body.ts';
 import {
@@ -81,22 +81,6 @@ const OWN_SESSION =
 const STATELESS_DEFAULT_VERSION = '2025-03-26';
 const ANONYMOUS: RequestAuth = { authInfo: undefined, owner: undefined };
 
-/**
- * Who may use a legacy session, as the handler decides it by default: the `subject` and `clientId` of an object
- * `authInfo` (the fields of `@pmcp/auth`'s `AuthInfo`), a string `authInfo` itself, nobody in particular without
- * one. Not the token: a client that refreshes its token is still the same caller.
- */
-function defaultSessionOwner(authInfo: unknown): string | undefined {
-  if (authInfo === undefined || authInfo === null) return undefined;
-  if (typeof authInfo === 'string') return JSON.stringify([authInfo, null]);
-  if (typeof authInfo !== 'object') return undefined;
-  const { subject, clientId } = authInfo as { subject?: unknown; clientId?: unknown };
-  return JSON.stringify([
-    typeof subject === 'string' ? subject : null,
-    typeof clientId === 'string' ? clientId : null,
-  ]);
-}
-
 function isRequest(message: JsonRpcMessage): message is JsonRpcRequest {
   return 'method' in message && 'id' in message && message.id !== undefined;
 }
@@ -143,7 +127,7 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
     );
   }
   const config = resolveOptions(options);
-  const sessionOwner = options.sessionOwner ?? defaultSessionOwner;
+  const sessionOwner = options.sessionOwner ?? authenticatedPrincipal;
   if (typeof sessionOwner !== 'function') {
     throw new TypeError(
       'createHttpHandler: sessionOwner must be a function (authInfo) => string | undefined',
