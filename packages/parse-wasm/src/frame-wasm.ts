@@ -4,6 +4,7 @@
  * hold the two to identical frames, errors included.
  */
 import { type Frame, type FrameDecoder, InvalidMessageError, McpErrorCode } from '@pmcp/jsonrpc';
+import { asciiFastPath } from './ascii.ts';
 import {
   FEED_BYTES,
   KIND_FRAME,
@@ -23,7 +24,7 @@ export class WasmFrameDecoder implements FrameDecoder {
   readonly #maxMessageBytes: number;
   // fatal and BOM-stripping per line, exactly like the reference: a line that is not UTF-8 is an error frame.
   readonly #text = new TextDecoder('utf-8', { fatal: true });
-  readonly #ascii = new TextDecoder('utf-8', { ignoreBOM: true });
+  readonly #decodeAscii = asciiDecoder();
   #buffer: ArrayBuffer;
   #bytes: Uint8Array;
   #words: Int32Array;
@@ -89,7 +90,7 @@ export class WasmFrameDecoder implements FrameDecoder {
       batchStart = words[base + 1]!;
       const batchEnd = words[end - RECORD_WORDS + 1]! + words[end - RECORD_WORDS + 2]!;
       if (this.#scanner.isAscii(batchStart, batchEnd - batchStart) !== 0) {
-        batch = this.#ascii.decode(this.#bytes.subarray(batchStart, batchEnd));
+        batch = this.#decodeAscii(this.#bytes.subarray(batchStart, batchEnd));
       }
     }
     for (let record = base; record < end; record += RECORD_WORDS) {
@@ -110,6 +111,13 @@ export class WasmFrameDecoder implements FrameDecoder {
       }
     }
   }
+}
+
+function asciiDecoder(): (bytes: Uint8Array) => string {
+  const native = asciiFastPath();
+  if (native !== undefined) return native.decodeAscii;
+  const text = new TextDecoder('utf-8', { ignoreBOM: true });
+  return (bytes) => text.decode(bytes);
 }
 
 // The same errors, codes and messages as the reference decoder's.

@@ -1,13 +1,16 @@
 /**
  * The pure-JS SSE parser: the reference the wasm scanners are tested against, and the engine used where
- * WebAssembly is missing or slower. It decodes each chunk once with a streaming TextDecoder (which also
- * drops the stream's BOM and carries split UTF-8 sequences) and cuts lines with native `indexOf`.
+ * WebAssembly is missing or slower. It decodes each chunk once (an ASCII chunk with the runtime's native
+ * helpers where it has them, any other with a streaming TextDecoder that carries split UTF-8 sequences)
+ * and cuts lines with native `indexOf`.
  */
 import type { SseDecoder, SseEvent } from '@pmcp/jsonrpc';
+import { type AsciiFastPath, asciiFastPath } from './ascii.ts';
 
 const LF = 10;
 const COLON = 58;
 const SPACE = 32;
+const BOM = 0xfeff;
 
 /** State a wasm decoder needs to take over the stream (see {@link JsSseDecoder.restingState}). */
 export interface SseRestingState {
@@ -24,8 +27,13 @@ export class JsSseDecoder implements SseDecoder {
   lastEventId = '';
   retry: number | undefined = undefined;
 
-  // Default options: the stream's BOM is removed once, at its start, as the event-stream rules ask.
-  #text = new TextDecoder();
+  // The BOM is removed here, once, at the start of the stream, as the event-stream rules ask: the
+  // TextDecoder may first see the stream in its middle, after ASCII chunks that took the fast path.
+  #text = new TextDecoder('utf-8', { ignoreBOM: true });
+  readonly #ascii: AsciiFastPath | undefined;
+  // The TextDecoder holds no bytes of a split character (its last input ended with an ASCII byte).
+  #textIdle = true;
+  #atStreamStart = true;
   // The unfinished line, as the fragments it arrived in: joined once, when its line end arrives.
   #pendingParts: string[] = [];
   // The previous chunk ended in CR: an LF opening the next one belongs to the same line end.
@@ -37,16 +45,38 @@ export class JsSseDecoder implements SseDecoder {
   #idBuffer = '';
   #blockRetry: number | undefined = undefined;
 
+  /** @param ascii native ASCII helpers; `null` forces TextDecoder (the tests run both paths). */
+  constructor(ascii: AsciiFastPath | null | undefined = asciiFastPath()) {
+    this.#ascii = ascii ?? undefined;
+  }
+
   push(chunk: Uint8Array): SseEvent[] {
     const events: SseEvent[] = [];
-    const text = this.#text.decode(chunk, { stream: true });
-    if (chunk.length > 0) this.#endsWithLf = chunk[chunk.length - 1] === LF;
-    if (text.length > 0) this.#parse(text, events);
+    if (chunk.length === 0) return events;
+    let text: string;
+    if (this.#textIdle && this.#ascii?.isAscii(chunk)) {
+      text = this.#ascii.decodeAscii(chunk);
+    } else {
+      text = this.#text.decode(chunk, { stream: true });
+      this.#textIdle = chunk[chunk.length - 1]! < 0x80;
+    }
+    this.#endsWithLf = chunk[chunk.length - 1] === LF;
+    if (text.length === 0) return events;
+    if (this.#atStreamStart) {
+      this.#atStreamStart = false;
+      if (text.charCodeAt(0) === BOM) {
+        text = text.slice(1);
+        if (text.length === 0) return events;
+      }
+    }
+    this.#parse(text, events);
     return events;
   }
 
   end(): SseEvent[] {
     this.#text.decode();
+    this.#textIdle = true;
+    this.#atStreamStart = true;
     this.#pendingParts = [];
     this.#pendingCr = false;
     this.#endsWithLf = false;

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { asciiFastPath } from './ascii.ts';
 import { JsBackedSseDecoder } from './engine.ts';
 import { createSseDecoder, type Engine, ready } from './index.ts';
+import { JsSseDecoder } from './sse-js.ts';
 import {
   byteSoup,
   cuts,
@@ -55,6 +57,20 @@ describe('SSE engines are interchangeable', () => {
           });
           expect(ours.retry).toBe(theirs.retries.at(-1));
         }
+      }),
+      budget,
+    );
+  });
+
+  it('the JS engine gives the same events with and without the native ASCII path', () => {
+    // Node has the native helpers, so both paths run here.
+    expect(asciiFastPath()).toBeDefined();
+    fc.assert(
+      fc.property(fc.oneof(sseStream, byteSoup), cuts, (input, at) => {
+        const chunks = splitAt(input, at);
+        const withoutNative = runSse(new JsSseDecoder(null), chunks);
+        expect(runSse(new JsSseDecoder(), chunks)).toEqual(withoutNative);
+        expect(withoutNative.events).toEqual(specSse(input).events);
       }),
       budget,
     );
