@@ -341,6 +341,26 @@ describe('modern Streamable HTTP (2026-07-28)', () => {
     expect((bare as McpError).data).toMatchObject({ httpStatus: 502 });
   });
 
+  it('reports Retry-After (seconds or an HTTP date) as data.retryAfterMs on 429 and 503', async () => {
+    const server = await fakeServer((call) => {
+      if (call.body?.id === 1) call.res.writeHead(429, { 'retry-after': '3' }).end('slow down');
+      else if (call.body?.id === 2) {
+        const later = new Date(Date.now() + 60_000).toUTCString();
+        call.res.writeHead(503, { 'retry-after': later }).end();
+      } else call.res.writeHead(503, { 'retry-after': 'soon' }).end();
+    });
+    const { transport } = await open(server.url());
+    const limited = await transport.send(modernRequest(1, 'tools/list')).catch((error: unknown) => error);
+    expect((limited as McpError).data).toMatchObject({ httpStatus: 429, retryAfterMs: 3000 });
+    const unavailable = await transport.send(modernRequest(2, 'tools/list')).catch((error: unknown) => error);
+    const { retryAfterMs } = (unavailable as McpError).data as { retryAfterMs: number };
+    // An HTTP date has one-second resolution: somewhere in the minute ahead.
+    expect(retryAfterMs).toBeGreaterThan(50_000);
+    expect(retryAfterMs).toBeLessThanOrEqual(60_000);
+    const malformed = await transport.send(modernRequest(3, 'tools/list')).catch((error: unknown) => error);
+    expect((malformed as McpError).data).not.toHaveProperty('retryAfterMs');
+  });
+
   it('reports a body that is not JSON-RPC as a parse error of the server answer', async () => {
     const server = await fakeServer((call) => {
       call.res.writeHead(200, { 'content-type': 'application/json' }).end('{"not": "json-rpc"');

@@ -25,6 +25,8 @@ export class HttpStatusError extends Error {
   readonly rpcId: RequestId | null | undefined;
   readonly bodySnippet: string;
   readonly wwwAuthenticate: string | undefined;
+  /** The `Retry-After` header as a delay in ms from now, when the server sent a valid one. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     response: Response,
@@ -42,6 +44,7 @@ export class HttpStatusError extends Error {
     this.rpcId = rpc?.id;
     this.bodySnippet = body.length > MAX_BODY_SNIPPET ? `${body.slice(0, MAX_BODY_SNIPPET)}…` : body;
     this.wwwAuthenticate = response.headers.get('www-authenticate') ?? undefined;
+    this.retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
   }
 
   /** Whether a modern MCP server produced this answer (the spec's test for "not a legacy endpoint"). */
@@ -73,6 +76,7 @@ export function toMcpError(error: HttpStatusError, mcpMethod: string): McpError 
     httpStatus: error.status,
     url: error.url.href,
     ...(error.wwwAuthenticate === undefined ? {} : { wwwAuthenticate: error.wwwAuthenticate }),
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
   };
   if (error.rpcError !== undefined) {
     const data =
@@ -156,6 +160,19 @@ export async function readBoundedText(response: Response, limit: number): Promis
     if (offset === bytes.length) break;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * `Retry-After` (RFC 9110 §10.2.3) as ms from now: delay-seconds or an HTTP date; `undefined` when absent or
+ * malformed. A date in the past means "now".
+ */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date) || !/[a-z]/i.test(trimmed)) return undefined;
+  return Math.max(0, date - now);
 }
 
 function codeForStatus(status: number): number {
