@@ -20,3 +20,13 @@ export {
   type RateLimitStats,
   rateLimit,
 } from './rate-limit.ts';
+export {
+  classify as classifyRetryFailure,
+  IDEMPOTENT_METHODS,
+  type RetryContext,
+  type RetryDecorator,
+  type RetryFailureKind,
+  type RetryOptions,
+  type RetryStats,
+  retry,
+} from './retry.ts';
