@@ -196,6 +196,27 @@ describe.concurrent('examples (node --conditions=@pmcp/source examples/<name>/<f
   );
 
   it(
+    'resilience: retry after load shedding and lost answers, never repeating a non-idempotent call; the circuit opens',
+    async () => {
+      const { modern, legacy } = await run('examples/resilience/main.ts', 'resilience example finished');
+      for (const output of [modern, legacy]) {
+        expect(output).toMatch(
+          /load shedding: charge_card → charged \(charge #\d\) after 2 retries \(HTTP 503, HTTP 503\)/,
+        );
+        expect(output).toContain(
+          'lost answer: charge_card → HTTP 502, not repeated (the tool ran 1 time; 0 retries)',
+        );
+        expect(output).toContain('lost answer: list_invoices → INV-1, INV-2 after 1 retry (HTTP 502)');
+        expect(output).toContain(
+          'server down: list_invoices → CircuitOpenError (code -31503) after 3 attempts (HTTP 503, HTTP 503); circuit open',
+        );
+        expect(output).toContain('while open: list_invoices → CircuitOpenError, 0 requests sent');
+      }
+    },
+    EXAMPLE_LIMIT_MS,
+  );
+
+  it(
     'logging: per-request level (modern), setLevel and broadcast (legacy)',
     async () => {
       const { modern, legacy } = await run('examples/logging/main.ts', 'logging example finished');

@@ -3,6 +3,8 @@
  * `circuitBreaker`: stops sending to a peer that keeps failing, and probes it again after a pause. A separate entry
  * point because opossum needs Node's `events` module (Node, Deno and Bun have it; browsers need a polyfill).
  */
+// Workspace code type-checked on these sources (the @pmcp/source condition) needs opossum's declarations too.
+/// <reference path="./opossum.d.ts" />
 import {
   isJsonRpcErrorResponse,
   isJsonRpcNotification,

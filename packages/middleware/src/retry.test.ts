@@ -340,6 +340,43 @@ describe('policy hooks', () => {
     expect(seen[0]?.request.method).toBe('tools/call');
   });
 
+  it('retries calls of tools the server annotated read-only or idempotent, learned from tools/list', async () => {
+    const listing: Outcome = {
+      result: {
+        tools: [
+          { name: 'read', inputSchema: { type: 'object' }, annotations: { readOnlyHint: true } },
+          { name: 'put', inputSchema: { type: 'object' }, annotations: { idempotentHint: true } },
+          { name: 'charge', inputSchema: { type: 'object' }, annotations: { destructiveHint: true } },
+          { name: 'plain', inputSchema: { type: 'object' } },
+        ],
+      },
+    };
+    const call = (id: number, name: string): JsonRpcRequest => ({
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name, arguments: {} },
+    });
+    for (const trust of [true, false]) {
+      const peer = new ScriptedPeer([listing]);
+      const transport = retry({ ...fast, trustToolAnnotations: trust })(peer);
+      transport.onmessage = () => {};
+      await transport.send(request('tools/list', 1));
+      await flush();
+      const attemptsPer: Record<string, number> = {};
+      for (const [index, name] of ['read', 'put', 'charge', 'plain'].entries()) {
+        peer.script.push(httpFailure(502), { result: {} });
+        const before = peer.attempts.length;
+        await transport.send(call(10 + index, name)).catch(() => undefined);
+        attemptsPer[name] = peer.attempts.length - before;
+        peer.script.length = 0;
+      }
+      expect(attemptsPer, `trustToolAnnotations: ${trust}`).toEqual(
+        trust ? { read: 2, put: 2, charge: 1, plain: 1 } : { read: 1, put: 1, charge: 1, plain: 1 },
+      );
+    }
+  });
+
   it('idempotentMethods widens what is retried after an uncertain failure', async () => {
     const peer = new ScriptedPeer([httpFailure(500), { result: {} }]);
     await run(peer, { ...fast, idempotentMethods: ['tools/call'] }, request('tools/call'));

@@ -134,6 +134,12 @@ export interface RetryOptions {
   /** Methods retried after an `uncertain` failure. Default {@link IDEMPOTENT_METHODS}. */
   idempotentMethods?: readonly string[];
   /**
+   * Also retry a `tools/call` after an `uncertain` failure when the server's `tools/list` (as seen through this
+   * transport) annotated that tool `readOnlyHint: true` or `idempotentHint: true`: the server's own statement that
+   * running it twice does no harm. Default true; false treats every tool call as unsafe to repeat.
+   */
+  trustToolAnnotations?: boolean;
+  /**
    * Replaces the default decision (retry `refused` failures of any request, `uncertain` ones of idempotent
    * methods, never `final` ones); `context.retryByDefault` is that decision. Retries and time limits still apply.
    */
@@ -191,6 +197,7 @@ interface Settings {
   maxRetryTime: number;
   retryCodes: ReadonlySet<number>;
   idempotent: ReadonlySet<string>;
+  trustToolAnnotations: boolean;
   shouldRetry: ((context: RetryContext) => boolean) | undefined;
   onRetry: ((context: RetryContext) => void) | undefined;
 }
@@ -224,6 +231,9 @@ class RetryTransport extends ForwardingTransport {
   readonly #waiting = new Map<RequestId, Waiter>();
   // Requests in their retry sequence, so a cancellation stops them even when no signal was passed.
   readonly #sequences = new Map<RequestId, { controller: AbortController; method: string }>();
+  // Tools the server annotated read-only or idempotent, learned from the tools/list responses passing through.
+  readonly #repeatableTools = new Set<string>();
+  readonly #toolListings = new Set<RequestId>();
   #closing = false;
 
   constructor(inner: Transport, settings: Settings, stats: RetryStats) {
@@ -239,6 +249,8 @@ class RetryTransport extends ForwardingTransport {
       sequence?.controller.abort(new RequestCancelledError(sequence.method));
     }
     if (!isJsonRpcRequest(message)) return super.send(message, options);
+    if (message.method === 'tools/list' && this.#settings.trustToolAnnotations)
+      this.#toolListings.add(message.id);
     return this.#sendWithRetries(message, options);
   }
 
@@ -249,6 +261,7 @@ class RetryTransport extends ForwardingTransport {
 
   protected override receive(message: JsonRpcMessage, extra: MessageExtra | undefined): void {
     if (isJsonRpcResponse(message) && message.id !== undefined && message.id !== null) {
+      if (this.#toolListings.delete(message.id) && 'result' in message) this.#learnTools(message.result);
       const waiter = this.#waiting.get(message.id);
       if (waiter !== undefined) {
         this.#waiting.delete(message.id);
@@ -267,6 +280,7 @@ class RetryTransport extends ForwardingTransport {
     );
     for (const waiter of this.#waiting.values()) waiter.reject(closed);
     this.#waiting.clear();
+    this.#toolListings.clear();
     for (const sequence of this.#sequences.values()) sequence.controller.abort(closed);
     super.handleClose();
   }
@@ -334,6 +348,7 @@ class RetryTransport extends ForwardingTransport {
       throw error;
     } finally {
       this.#forget(request.id);
+      this.#toolListings.delete(request.id);
       callerSignal?.removeEventListener('abort', onCallerAbort);
       if (this.#sequences.get(request.id) === entry) this.#sequences.delete(request.id);
     }
@@ -374,7 +389,24 @@ class RetryTransport extends ForwardingTransport {
   #retryByDefault(request: JsonRpcRequest, failure: unknown): boolean {
     if (failure instanceof RetryableResponse) return true;
     const kind = classify(failure);
-    return kind === 'refused' || (kind === 'uncertain' && this.#settings.idempotent.has(request.method));
+    return kind === 'refused' || (kind === 'uncertain' && this.#isRepeatable(request));
+  }
+
+  #isRepeatable(request: JsonRpcRequest): boolean {
+    if (this.#settings.idempotent.has(request.method)) return true;
+    if (request.method !== 'tools/call') return false;
+    const name = (request.params as { name?: unknown } | undefined)?.name;
+    return typeof name === 'string' && this.#repeatableTools.has(name);
+  }
+
+  #learnTools(result: unknown): void {
+    const tools = isRecord(result) && Array.isArray(result.tools) ? result.tools : [];
+    for (const tool of tools) {
+      if (!isRecord(tool) || typeof tool.name !== 'string') continue;
+      const hints = isRecord(tool.annotations) ? tool.annotations : {};
+      if (hints.readOnlyHint === true || hints.idempotentHint === true) this.#repeatableTools.add(tool.name);
+      else this.#repeatableTools.delete(tool.name);
+    }
   }
 
   #expect(id: RequestId, signal: AbortSignal): Promise<Reply> {
@@ -512,8 +544,9 @@ function validate(options: RetryOptions): void {
  *
  * By default a request is retried when the failure shows the peer did not act on it — an error response with
  * a code in `retryCodes` (the rate limiter's -31429), HTTP 429 or 503, a refused connection — and, for the
- * methods in `idempotentMethods`, also when it may have (a dropped connection, HTTP 500/502/504/408). A
- * `tools/call` is therefore never repeated after it may have run. Delays back off exponentially with jitter
+ * methods in `idempotentMethods` and calls of tools the server annotated `readOnlyHint` or `idempotentHint`, also
+ * when it may have (a dropped connection, HTTP 500/502/504/408). Any other `tools/call` is therefore never repeated
+ * after it may have run. Delays back off exponentially with jitter
  * and respect the peer's `retryAfterMs`; cancelling the request (or its timeout) stops the sequence.
  *
  * Put it on the client side, outside (after) a circuit breaker so each attempt passes the breaker:
@@ -541,6 +574,7 @@ export function retry(options: RetryOptions = {}): RetryDecorator {
     maxRetryTime: options.maxRetryTime ?? 30_000,
     retryCodes: new Set(options.retryCodes ?? [MiddlewareErrorCode.RateLimited]),
     idempotent: new Set(options.idempotentMethods ?? IDEMPOTENT_METHODS),
+    trustToolAnnotations: options.trustToolAnnotations ?? true,
     shouldRetry: options.shouldRetry,
     onRetry: options.onRetry,
   };
