@@ -58,7 +58,8 @@ export const SMOKE_PROFILE: BenchProfile = {
   runTimeLimitMs: 10_000,
   coldStarts: 1,
   memoryCalls: 20,
-  memorySessions: 2,
+  // Enough sessions that their heap stands above the collector's noise: with 2, a run can measure ≤ 0.
+  memorySessions: 25,
   parseCorpusSize: 40,
   parsePasses: 1,
   sseEvents: 40,
