@@ -25,6 +25,7 @@ export { createHttpHandler, type HttpHandler, type HttpRequestContext } from './
 export type {
   ConnectableServer,
   CorsOptions,
+  HttpCompressionOptions,
   HttpHandlerOptions,
   LegacyOptions,
   LegacySseOptions,

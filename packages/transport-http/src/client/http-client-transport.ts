@@ -29,6 +29,7 @@ import {
   type TransportSendOptions,
 } from '@pmcp/jsonrpc';
 import { LATEST_PROTOCOL_VERSION, MetaKey, MODERN_PROTOCOL_VERSIONS } from '@pmcp/types';
+import { compressBytes } from '../shared/content-coding.ts';
 import { mcpHeadersFor } from '../shared/mcp-headers.ts';
 import { createEventSourceParserDecoder } from '../shared/sse-decoder.ts';
 import { HttpStatusError, httpStatusError, toMcpError, unreachable } from './http-errors.ts';
@@ -128,6 +129,8 @@ export class HttpClientTransport implements Transport {
   #reinitializations = 0;
   #standalone: AbortController | undefined;
   #sseChannel: SseChannel | undefined;
+  // POST bodies of at least this many bytes are gzipped; undefined when off (or after a server refused one).
+  #compressAbove: number | undefined;
 
   constructor(url: string | URL, options: HttpClientTransportOptions = {}) {
     this.#url = endpointUrl(url);
@@ -148,6 +151,7 @@ export class HttpClientTransport implements Transport {
     // Looked up per call, so a fetch installed (or mocked) after the transport was made is the one used.
     this.#fetchFn = injected ?? ((input, init) => globalThis.fetch(input, init));
     this.#fetchOptions = options.fetchOptions ?? {};
+    this.#compressAbove = compressionThreshold(options.compressRequests);
     this.#headers = options.headers;
     this.#auth = options.auth;
     this.#backoff = resolveBackoff(options.reconnect);
@@ -941,13 +945,27 @@ export class HttpClientTransport implements Transport {
     signal: AbortSignal,
     mcpMethod: string,
   ): Promise<Response> {
+    let payload = await this.#encodeBody(method, body);
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await this.#fetchOnce(method, url, protocolHeaders, body, signal);
+        response = await this.#fetchOnce(method, url, protocolHeaders, payload, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason ?? error;
         throw unreachable(error, url, method, mcpMethod);
+      }
+      if (response.status === 415 && payload !== body && body !== undefined) {
+        // The server does not decode compressed bodies: say it once, then send this one and the rest as they are.
+        this.#compressAbove = undefined;
+        this.#warn(
+          new Error(
+            `${url.href} refused a gzip-compressed request body (HTTP 415); sending uncompressed from now on. Drop compressRequests for this server.`,
+          ),
+        );
+        await discardBody(response);
+        payload = body;
+        attempt--;
+        continue;
       }
       const provider = this.#auth;
       if (
@@ -974,16 +992,32 @@ export class HttpClientTransport implements Transport {
     }
   }
 
+  /** The body as sent: gzipped when compression is on and it is large enough. */
+  async #encodeBody(method: string, body: string | undefined): Promise<string | CompressedBody | undefined> {
+    const threshold = this.#compressAbove;
+    if (body === undefined || method !== 'POST' || threshold === undefined) return body;
+    const bytes = new TextEncoder().encode(body);
+    if (bytes.byteLength < threshold) return body;
+    return { compressed: await compressBytes(bytes, 'gzip') };
+  }
+
   async #fetchOnce(
     method: string,
     url: URL,
     protocolHeaders: Record<string, string>,
-    body: string | undefined,
+    payload: string | CompressedBody | undefined,
     signal: AbortSignal,
   ): Promise<Response> {
     const headers = new Headers(typeof this.#headers === 'function' ? await this.#headers() : this.#headers);
     for (const [name, value] of await this.#authHeaders(url, method)) headers.set(name, value);
     for (const [name, value] of Object.entries(protocolHeaders)) headers.set(name, value);
+    let body: string | Uint8Array<ArrayBuffer> | undefined;
+    if (typeof payload === 'object') {
+      headers.set('Content-Encoding', 'gzip');
+      body = payload.compressed;
+    } else {
+      body = payload;
+    }
     const init: RequestInit = { ...this.#fetchOptions, method, headers, signal };
     if (body !== undefined) init.body = body;
     return this.#fetchFn(url, init);
@@ -1110,3 +1144,23 @@ function describe(error: unknown): string {
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** A gzipped POST body. */
+interface CompressedBody {
+  compressed: Uint8Array<ArrayBuffer>;
+}
+
+function compressionThreshold(option: HttpClientTransportOptions['compressRequests']): number | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return DEFAULT_COMPRESSION_THRESHOLD;
+  const threshold = typeof option === 'object' && option !== null ? option.threshold : Number.NaN;
+  if (threshold === undefined) return DEFAULT_COMPRESSION_THRESHOLD;
+  if (typeof threshold !== 'number' || !Number.isSafeInteger(threshold) || threshold < 0) {
+    throw new TypeError(
+      `httpClientTransport(): compressRequests must be true, false or { threshold } with a whole number of bytes ≥ 0, got ${String(threshold)}.`,
+    );
+  }
+  return threshold;
+}
+
+const DEFAULT_COMPRESSION_THRESHOLD = 1024;

@@ -219,4 +219,12 @@ export interface HttpClientTransportOptions {
   sseDecoder?: SseDecoderFactory;
   /** Milliseconds `close()` waits for the session's `DELETE` before giving up on it (default 2000). */
   closeTimeout?: number;
+  /**
+   * Gzip POST bodies of at least `threshold` bytes (default 1024), sent with `Content-Encoding: gzip`. Off by
+   * default: HTTP has no way to learn beforehand whether a server decodes request bodies (pmcp servers do; many
+   * others answer 415 or a parse error). After a 415 to a compressed body the transport sends it again
+   * uncompressed and stops compressing. Responses need no option: `fetch` asks for and decodes compressed
+   * answers by itself.
+   */
+  compressRequests?: boolean | { threshold?: number };
 }

@@ -4,6 +4,7 @@
  */
 import { type JsonRpcMessage, parseJsonRpcMessage } from '@pmcp/jsonrpc';
 import { ErrorCode } from '@pmcp/types';
+import { decodingStream, requestCoding, SUPPORTED_CODINGS } from '../shared/content-coding.ts';
 import { errorResponse } from './responses.ts';
 
 export type BodyResult = { ok: true; message: JsonRpcMessage } | { ok: false; response: Response };
@@ -54,8 +55,10 @@ function tooLarge(limit: number): Response {
 }
 
 /** Reads at most `limit` bytes, without buffering more than that whatever the client sends. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  const body = request.body;
+async function readLimited(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<Uint8Array | undefined> {
   if (body === null) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
@@ -86,16 +89,35 @@ export async function readMessage(request: Request, limit: number): Promise<Body
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {
     return { ok: false, response: tooLarge(limit) };
   }
+  const contentEncoding = request.headers.get('content-encoding');
+  const coding = requestCoding(contentEncoding);
+  if (coding === undefined) {
+    return {
+      ok: false,
+      response: errorResponse(
+        415,
+        ErrorCode.InvalidRequest,
+        `Unsupported Media Type: this server decodes request bodies sent with Content-Encoding ${SUPPORTED_CODINGS.join(' or ')} (or none), not ${JSON.stringify(contentEncoding)}.`,
+        { headers: { 'Accept-Encoding': SUPPORTED_CODINGS.join(', ') } },
+      ),
+    };
+  }
   let bytes: Uint8Array | undefined;
   try {
-    bytes = await readLimited(request, limit);
+    // The limit applies to the decoded bytes: a small compressed body cannot make the server buffer more.
+    const body =
+      coding === 'identity' || request.body === null ? request.body : decodingStream(request.body, coding);
+    bytes = await readLimited(body, limit);
   } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
       response: errorResponse(
         400,
         ErrorCode.ParseError,
-        `Parse error: the request body could not be read (${error instanceof Error ? error.message : String(error)}).`,
+        coding === 'identity'
+          ? `Parse error: the request body could not be read (${reason}).`
+          : `Parse error: the request body is not valid ${coding} data (${reason}); compress it whole, or send it without Content-Encoding.`,
       ),
     };
   }

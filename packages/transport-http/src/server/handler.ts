@@ -10,6 +10,7 @@
 import { authenticatedPrincipal, type JsonRpcMessage, type JsonRpcRequest } from '@pmcp/jsonrpc';
 import { ErrorCode, LEGACY_PROTOCOL_VERSIONS, MetaKey, MODERN_PROTOCOL_VERSIONS } from '@pmcp/types';
 import { accepts, checkContentType, checkPostAccept, readMessage } from './body.ts';
+import { compressResponse } from './compression.ts';
 import {
   foreignSession,
   type RequestAuth,
@@ -441,6 +442,9 @@ export function createHttpHandler(server: ConnectableServer, options: HttpHandle
       const auth: RequestAuth =
         authInfo === undefined ? ANONYMOUS : { authInfo, owner: sessionOwner(authInfo) };
       response = await route(request, url, auth);
+      if (config.compression !== undefined) {
+        response = await compressResponse(request, response, config.compression.threshold);
+      }
     } catch (error) {
       onerror(asError(error));
       response = errorResponse(

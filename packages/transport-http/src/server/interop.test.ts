@@ -137,6 +137,26 @@ describe('@modelcontextprotocol/sdk 1.x client (legacy era)', () => {
     expectAllSpecValid(recorder.received, LEGACY);
   });
 
+  it('reads gzip-compressed answers from a handler with compression on', async () => {
+    const running = await serve(fixtureServer().server, { compression: { threshold: 0 } });
+    const recorder = recordingFetch();
+    const codings: (string | null)[] = [];
+    const fetchWithCodings = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await recorder.fetch(input, init);
+      codings.push(response.headers.get('content-encoding'));
+      return response;
+    }) as typeof fetch;
+    const client = legacyClient();
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(running.url), { fetch: fetchWithCodings }),
+    );
+    expect((await client.listTools()).tools.length).toBe(5);
+    expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'squeezed' } }))).toBe('squeezed');
+    await client.close();
+    expect(codings).toContain('gzip');
+    expectAllSpecValid(recorder.received, LEGACY);
+  });
+
   it('talks the 2024-11-05 HTTP+SSE transport', async () => {
     const running = await serve(fixtureServer().server, { enableLegacySse: true });
     const recorder = recordingFetch();
@@ -207,6 +227,22 @@ describe('@modelcontextprotocol/client 2.x (modern era)', () => {
     );
     expect(progress).toEqual([1, 2, 3]);
     await client.close();
+    expectAllSpecValid(recorder.received, MODERN);
+  });
+
+  it('reads gzip-compressed answers from a handler with compression on', async () => {
+    const running = await serve(fixtureServer().server, { modernOnly: true, compression: { threshold: 0 } });
+    const recorder = recordingFetch();
+    const codings: (string | null)[] = [];
+    const client = await modernClient(running.url, (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await recorder.fetch(input, init);
+      codings.push(response.headers.get('content-encoding'));
+      return response;
+    }) as typeof fetch);
+    expect((await client.listTools()).tools.length).toBe(5);
+    expect(textOf(await client.callTool({ name: 'echo', arguments: { text: 'modern' } }))).toBe('modern');
+    await client.close();
+    expect(codings).toContain('gzip');
     expectAllSpecValid(recorder.received, MODERN);
   });
 

@@ -158,6 +158,30 @@ export interface HttpHandlerOptions {
    * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/security_best_practices#session-hijacking
    */
   sessionOwner?: (authInfo: unknown) => string | undefined;
+  /**
+   * Compress JSON answers of at least `threshold` bytes (default 1024) with gzip or deflate when the request's
+   * `Accept-Encoding` allows it (`fetch` in browsers, Node, Deno and Bun sends it and decompresses by itself).
+   * SSE streams are never compressed: a web `CompressionStream` cannot flush per event, so events would wait.
+   * Default false (a reverse proxy often compresses already). Compressed request bodies (`Content-Encoding: gzip`
+   * or `deflate`) are accepted either way, `maxBodyBytes` applying to the decompressed size.
+   */
+  compression?: boolean | HttpCompressionOptions;
+}
+
+/**
+ * Options of {@link HttpHandlerOptions.compression}.
+ *
+ * @example
+ * ```ts
+ * import { createHttpHandler, type HttpCompressionOptions } from '@pmcp/transport-http';
+ *
+ * const compression: HttpCompressionOptions = { threshold: 4096 };
+ * const handler = createHttpHandler(server, { compression });
+ * ```
+ */
+export interface HttpCompressionOptions {
+  /** The smallest JSON body compressed, in bytes; smaller ones cost more to compress than they save. Default 1024. */
+  threshold?: number;
 }
 
 /** The options with every default applied. */
@@ -176,6 +200,7 @@ export interface ResolvedOptions {
   readonly legacySse: Required<LegacySseOptions> | undefined;
   readonly keepAliveMs: number;
   readonly maxStreamBufferBytes: number;
+  readonly compression: { readonly threshold: number } | undefined;
 }
 
 function fail(message: string): never {
@@ -242,6 +267,14 @@ export function resolveOptions(options: HttpHandlerOptions): ResolvedOptions {
   ) {
     fail('legacy.eventStore must be false or an object with storeEvent and replayEventsAfter methods');
   }
+  const compression = options.compression;
+  if (
+    compression !== undefined &&
+    typeof compression !== 'boolean' &&
+    (typeof compression !== 'object' || compression === null)
+  ) {
+    fail('compression must be true, false or an object { threshold }');
+  }
   const cors = options.cors;
   if (cors !== undefined && (typeof cors !== 'object' || cors === null || cors.origin === undefined)) {
     fail("cors must be an object with an origin ('*', a list of origins, or a function)");
@@ -263,6 +296,17 @@ export function resolveOptions(options: HttpHandlerOptions): ResolvedOptions {
     retryMs: checkCount(legacy.retryMs, 'legacy.retryMs', 1000, 0),
     legacySse,
     keepAliveMs: checkCount(options.keepAliveMs, 'keepAliveMs', 15_000, 0),
+    compression:
+      compression === undefined || compression === false
+        ? undefined
+        : {
+            threshold: checkCount(
+              compression === true ? undefined : compression.threshold,
+              'compression.threshold',
+              1024,
+              0,
+            ),
+          },
     maxStreamBufferBytes: checkCount(
       options.maxStreamBufferBytes,
       'maxStreamBufferBytes',
