@@ -2,9 +2,11 @@
  * A pmcp server over the WebSocket server and a pmcp client over the WebSocket client, in both eras: tools,
  * progress and cancellation, every message validated against the JSON Schema of the revision in use.
  */
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { RequestCancelledError } from '@pmcp/jsonrpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanUp, connectClient, demoServer, type Era, serve, textOf } from './__fixtures__/harness.ts';
+import { webSocketClientTransport } from './index.ts';
 
 afterEach(cleanUp);
 
@@ -82,5 +84,37 @@ describe('server close', () => {
     await expect.poll(() => transport.state).toBe('closed');
     expect(closed).toBe(1);
     expect(running.connections).toBe(0);
+  });
+});
+
+describe('client limits over a real socket', () => {
+  it('closes the connection on a message over maxMessageBytes and fails the request', async () => {
+    const { server } = demoServer();
+    server.tool('big', { description: 'Answers 10 000 characters' }, () => 'x'.repeat(10_000));
+    const running = await serve(server);
+    const { client, transport, errors } = await connectClient(running.url, 'modern', {
+      maxMessageBytes: 4096,
+    });
+    expect(textOf(await client.callTool('add', { a: 1, b: 2 }))).toBe('3');
+    const failure = await client.callTool('big', {}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(transport.state).toBe('closed');
+    expect(errors.map((error) => error.message).join('\n')).toContain('over maxMessageBytes (4096 bytes)');
+  });
+
+  it('gives up on a server that accepts TCP but never answers the upgrade', async () => {
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const transport = webSocketClientTransport(`ws://127.0.0.1:${port}/mcp`, { connectTimeoutMs: 300 });
+      await expect(transport.start()).rejects.toThrow(/within connectTimeoutMs, 300 ms/);
+      expect(transport.state).toBe('closed');
+      expect(sockets.length).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -7,6 +7,7 @@ import { InvalidMessageError, type JsonRpcMessage, TransportClosedError } from '
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as NodeWsWebSocket } from 'ws';
 import {
+  type WebSocketClientTransportOptions,
   type WebSocketConstructor,
   type WebSocketEventLike,
   type WebSocketLike,
@@ -40,6 +41,18 @@ class ScriptedSocket implements WebSocketLike {
     this.closedWith.push(code);
   }
 
+  /** Only the close codes a browser lets a client send (1000, 3000–4999); others throw, as there. */
+  static browserLike(): WebSocketConstructor {
+    return class extends ScriptedSocket {
+      override close(code?: number): void {
+        if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999)) {
+          throw new DOMException('close code out of range', 'InvalidAccessError');
+        }
+        super.close(code);
+      }
+    };
+  }
+
   addEventListener(type: string, listener: Listener): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
@@ -66,10 +79,15 @@ class PingingSocket extends ScriptedSocket {
   }
 }
 
-async function opened(Socket: WebSocketConstructor = ScriptedSocket, keepAliveMs?: number) {
+async function opened(
+  Socket: WebSocketConstructor = ScriptedSocket,
+  keepAliveMs?: number,
+  extra: WebSocketClientTransportOptions = {},
+) {
   const transport = webSocketClientTransport('ws://127.0.0.1:1/mcp', {
     WebSocket: Socket,
     ...(keepAliveMs === undefined ? {} : { keepAliveMs }),
+    ...extra,
   });
   const messages: JsonRpcMessage[] = [];
   const errors: Error[] = [];
@@ -184,6 +202,67 @@ describe('webSocketClientTransport', () => {
     await started;
     socket.emit('close', { code: 1009, reason: 'too big' });
     expect(transport.state).toBe('closed');
+  });
+
+  it('refuses a message over maxMessageBytes (UTF-8 bytes) and closes with 1009', async () => {
+    const { socket, messages, errors } = await opened(ScriptedSocket, undefined, { maxMessageBytes: 100 });
+    const fits = `{"jsonrpc":"2.0","method":"m","params":{"t":"${'€'.repeat(15)}"}}`;
+    socket.emit('message', { data: fits });
+    expect(messages).toHaveLength(1);
+    // 85 characters, but the euro signs make it 165 bytes.
+    const tooBig = `{"jsonrpc":"2.0","method":"m","params":{"t":"${'€'.repeat(40)}"}}`;
+    expect(tooBig.length).toBeLessThan(100);
+    socket.emit('message', { data: tooBig });
+    expect(messages).toHaveLength(1);
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringContaining('over maxMessageBytes (100 bytes); closing the connection with 1009'),
+    ]);
+    expect(socket.closedWith).toEqual([1009]);
+  });
+
+  it('closes with 1000 where the socket refuses 1009, as browsers do', async () => {
+    const { errors } = await opened(ScriptedSocket.browserLike(), undefined, { maxMessageBytes: 10 });
+    const socket = ScriptedSocket.last as ScriptedSocket;
+    socket.emit('message', { data: '{"jsonrpc":"2.0","method":"long enough"}' });
+    expect(errors).toHaveLength(1);
+    expect(socket.closedWith).toEqual([1000]);
+  });
+
+  it('fails start() when the upgrade gets no answer within connectTimeoutMs', async () => {
+    vi.useFakeTimers();
+    const transport = webSocketClientTransport('ws://127.0.0.1:1/mcp', {
+      WebSocket: ScriptedSocket,
+      connectTimeoutMs: 500,
+    });
+    let settled: unknown;
+    const started = transport.start().then(
+      () => 'opened',
+      (error: unknown) => error,
+    );
+    void started.then((value) => {
+      settled = value;
+    });
+    const socket = ScriptedSocket.last as ScriptedSocket;
+    await vi.advanceTimersByTimeAsync(499);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(String(await started)).toMatch(
+      /no answer to the WebSocket upgrade within connectTimeoutMs, 500 ms/,
+    );
+    expect(socket.closedWith).toHaveLength(1);
+    expect(transport.state).toBe('closed');
+    // A late open of the abandoned socket changes nothing.
+    socket.emit('open');
+    expect(transport.state).toBe('closed');
+  });
+
+  it('refuses invalid connectTimeoutMs and maxMessageBytes', () => {
+    expect(() => webSocketClientTransport('ws://x/mcp', { connectTimeoutMs: 0 })).toThrow(
+      /connectTimeoutMs must be a positive number, got 0/,
+    );
+    expect(() => webSocketClientTransport('ws://x/mcp', { maxMessageBytes: -5 })).toThrow(
+      /maxMessageBytes must be a positive number, got -5/,
+    );
   });
 
   it('refuses invalid reconnect options', () => {

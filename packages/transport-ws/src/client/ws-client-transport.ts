@@ -3,6 +3,7 @@
  * frame, optional reconnect with backoff and optional keepalive where the socket can ping.
  */
 import {
+  DEFAULT_MAX_MESSAGE_BYTES,
   isJsonRpcNotification,
   isJsonRpcRequest,
   type JsonRpcMessage,
@@ -117,6 +118,17 @@ export interface WebSocketClientTransportOptions {
   keepAliveMs?: number;
   /** How long a legacy re-initialization after a reconnect may take. Default 30 000 ms. */
   reinitializeTimeoutMs?: number;
+  /**
+   * How long opening the connection (each reconnect attempt too) may take before it counts as failed, so a server
+   * that accepts TCP but never answers the upgrade cannot hang `start()`. Default 30 000 ms.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * The largest message accepted from the server, in UTF-8 bytes. A larger one closes the connection with 1009
+   * (Message Too Big), as the server does with its `maxPayload`, and is reported through `onerror`; pending
+   * requests fail. Default 4 MiB (`DEFAULT_MAX_MESSAGE_BYTES`, the stdio and server limit).
+   */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -176,6 +188,26 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 const DEFAULT_REINITIALIZE_TIMEOUT = 30_000;
+const DEFAULT_CONNECT_TIMEOUT = 30_000;
+
+function positiveOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || Number.isNaN(value)) {
+    throw new TypeError(
+      `webSocketClientTransport(): ${name} must be a positive number, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+const utf8 = new TextEncoder();
+
+/** Whether a text frame is over the limit in UTF-8 bytes, encoding it only when its length cannot tell. */
+function overLimit(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return utf8.encode(text).byteLength > limit;
+}
 
 function resolveReconnect(option: WebSocketClientTransportOptions['reconnect']): Resolved | undefined {
   if (option === undefined || option === false) return undefined;
@@ -219,6 +251,8 @@ class WsClientTransport implements WebSocketClientTransport {
   readonly #reconnect: Resolved | undefined;
   readonly #keepAliveMs: number | undefined;
   readonly #reinitializeTimeoutMs: number;
+  readonly #connectTimeoutMs: number;
+  readonly #maxMessageBytes: number;
   readonly #awaiting = new Map<RequestId, string>();
   #queue: Queued[] = [];
   #state: WebSocketClientState = 'idle';
@@ -237,6 +271,16 @@ class WsClientTransport implements WebSocketClientTransport {
     this.#reconnect = resolveReconnect(options.reconnect);
     this.#keepAliveMs = options.keepAliveMs;
     this.#reinitializeTimeoutMs = options.reinitializeTimeoutMs ?? DEFAULT_REINITIALIZE_TIMEOUT;
+    this.#connectTimeoutMs = positiveOption(
+      'connectTimeoutMs',
+      options.connectTimeoutMs,
+      DEFAULT_CONNECT_TIMEOUT,
+    );
+    this.#maxMessageBytes = positiveOption(
+      'maxMessageBytes',
+      options.maxMessageBytes,
+      DEFAULT_MAX_MESSAGE_BYTES,
+    );
   }
 
   get state(): WebSocketClientState {
@@ -328,23 +372,42 @@ class WsClientTransport implements WebSocketClientTransport {
       // Binary frames are refused either way; an ArrayBuffer is cheaper to refuse than a browser Blob.
       socket.binaryType = 'arraybuffer';
       let opened = false;
-      const failed = (detail: string) =>
+      const failed = (detail: string) => {
+        clearTimeout(timer);
         reject(
           new Error(
             `Could not open a WebSocket connection to ${this.#url} (${detail}). Check that the server is running, that the URL (path included) is right, and that the server accepts the "${MCP_SUBPROTOCOL}" subprotocol.`,
           ),
         );
+      };
+      const timer = setTimeout(() => {
+        if (opened || socket !== this.#socket) return;
+        // Forget the socket and settle first: closing it may fire its error and close events at once.
+        this.#socket = undefined;
+        failed(`no answer to the WebSocket upgrade within connectTimeoutMs, ${this.#connectTimeoutMs} ms`);
+        try {
+          socket.close();
+        } catch {
+          // Not open yet in some implementations; it is abandoned either way.
+        }
+      }, this.#connectTimeoutMs);
       socket.addEventListener('open', () => {
         if (socket !== this.#socket) return;
+        clearTimeout(timer);
         opened = true;
         resolve();
       });
       socket.addEventListener('message', (event) => {
-        if (socket === this.#socket) this.#receive(event.data);
+        if (socket !== this.#socket) return;
+        if (typeof event.data === 'string' && overLimit(event.data, this.#maxMessageBytes)) {
+          this.#refuseOversized(socket, event.data);
+          return;
+        }
+        this.#receive(event.data);
       });
       socket.addEventListener('error', (event) => {
         // The close event follows with the code; before open, the error is all there is to tell.
-        if (!opened) failed(event.message || 'connection error');
+        if (!opened && socket === this.#socket) failed(event.message || 'connection error');
       });
       socket.addEventListener('close', (event) => {
         if (socket !== this.#socket) return;
@@ -357,6 +420,25 @@ class WsClientTransport implements WebSocketClientTransport {
         this.#dropped(event.code, event.reason);
       });
     });
+  }
+
+  /** A message over `maxMessageBytes`: the same answer the server gives one, close code 1009. */
+  #refuseOversized(socket: WebSocketLike, data: string): void {
+    this.onerror?.(
+      new Error(
+        `The server sent a message of at least ${data.length} characters, over maxMessageBytes (${this.#maxMessageBytes} bytes); closing the connection with 1009 (Message Too Big). Raise maxMessageBytes if such messages are expected.`,
+      ),
+    );
+    try {
+      socket.close(WebSocketCloseCode.MessageTooBig, 'message larger than maxMessageBytes');
+    } catch {
+      // Browsers (and undici) let a client close only with 1000 or 3000–4999.
+      try {
+        socket.close(WebSocketCloseCode.Normal, 'message larger than maxMessageBytes');
+      } catch {
+        // Already closing.
+      }
+    }
   }
 
   #receive(data: unknown): void {
