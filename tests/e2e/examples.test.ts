@@ -196,6 +196,26 @@ describe.concurrent('examples (node --conditions=@pmcp/source examples/<name>/<f
   );
 
   it(
+    'request middleware: the server audits and refuses, the client traces',
+    async () => {
+      const { modern, legacy } = await run(
+        'examples/request-middleware/main.ts',
+        'request middleware example finished',
+      );
+      expect(modern).toContain('  audit: server/discover [trace t1] ok');
+      expect(legacy).toContain('  audit: initialize [trace t1] ok');
+      for (const output of [modern, legacy]) {
+        expect(output).toMatch(/audit: tools\/call greet \[trace t\d\] ok\n[\s\S]*greet → hello/);
+        expect(output).toContain(
+          'audit: tools/call drop_tables [trace t4] refused: drop_tables is disabled on this deployment',
+        );
+        expect(output).toContain('drop_tables → error -32602: drop_tables is disabled on this deployment');
+      }
+    },
+    EXAMPLE_LIMIT_MS,
+  );
+
+  it(
     'resilience: retry after load shedding and lost answers, never repeating a non-idempotent call; the circuit opens',
     async () => {
       const { modern, legacy } = await run('examples/resilience/main.ts', 'resilience example finished');

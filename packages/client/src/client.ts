@@ -5,8 +5,11 @@
 import {
   isMcpError,
   McpError,
+  middlewareList,
+  type OutgoingRequestMiddleware,
   type ProgressUpdate,
   RequestCancelledError,
+  type RequestMiddleware,
   type RequestOptions,
   RpcEngine,
   type Transport,
@@ -167,6 +170,14 @@ export interface ClientOptions extends InputHandlers {
   logLevel?: LoggingLevel;
   /** `false` turns caching off; see {@link ClientCacheOptions} for the default. */
   cache?: boolean | ClientCacheOptions;
+  /**
+   * Wraps every request the client sends, as it goes on the wire (the handshake, list pages and input-required
+   * rounds included): logging, timing, extra `_meta`, answering locally. See `OutgoingRequestMiddleware` in
+   * `@pmcp/jsonrpc`; `client.useOutgoing()` adds more.
+   */
+  outgoingMiddleware?: readonly OutgoingRequestMiddleware[];
+  /** Wraps the handling of requests from the server (ping, sampling, elicitation, roots in the legacy era). */
+  middleware?: readonly RequestMiddleware[];
 }
 
 /**
@@ -416,9 +427,14 @@ export class Client {
       positiveInteger(options.maxInputRounds, 'maxInputRounds') ?? DEFAULT_MAX_INPUT_ROUNDS;
     this.#logLevel = checkLogLevel(options.logLevel, 'createClient()');
     this.#cache = cacheSettings(options.cache);
-    this.#engine = new RpcEngine(
-      this.#requestTimeout === undefined ? {} : { defaultTimeout: this.#requestTimeout },
-    );
+    this.#engine = new RpcEngine({
+      ...(this.#requestTimeout === undefined ? {} : { defaultTimeout: this.#requestTimeout }),
+      middleware: middlewareList(options.middleware, 'createClient() options.middleware'),
+      outgoingMiddleware: middlewareList(
+        options.outgoingMiddleware,
+        'createClient() options.outgoingMiddleware',
+      ),
+    });
     this.#listeners = new Listeners((error) => this.onerror?.(error));
     this.#subscriptions = new SubscriptionHub({
       engine: this.#engine,
@@ -446,6 +462,44 @@ export class Client {
       );
     }
     this.#listenForServerNotifications();
+  }
+
+  /**
+   * Adds middleware around every request the client sends, inside the middleware already there. Returns the
+   * client.
+   *
+   * @example
+   * ```ts
+   * client.useOutgoing(async (method, params, next) => {
+   *   const started = performance.now();
+   *   try {
+   *     return await next();
+   *   } finally {
+   *     console.log(`${method} ${(performance.now() - started).toFixed(1)} ms`);
+   *   }
+   * });
+   * ```
+   */
+  useOutgoing(middleware: OutgoingRequestMiddleware): this {
+    this.#engine.useOutgoing(middleware);
+    return this;
+  }
+
+  /**
+   * Adds middleware around the handling of every request from the server, inside the middleware already there.
+   * Returns the client.
+   *
+   * @example
+   * ```ts
+   * client.use((params, ctx, next) => {
+   *   console.log(`the server asks: ${ctx.method}`);
+   *   return next();
+   * });
+   * ```
+   */
+  use(middleware: RequestMiddleware): this {
+    this.#engine.use(middleware);
+    return this;
   }
 
   /** The era spoken with the server, once connected. */

@@ -162,6 +162,66 @@ export type NotificationHandler = (
 ) => void | Promise<void>;
 
 /**
+ * Wraps the handling of every incoming request, around the method's handler (or the fallback): like a
+ * {@link RequestHandler}, plus `next`, which runs the rest of the chain and resolves with the result (or rejects
+ * with the handler's error). Call `next()` to pass the request on, `next(otherParams)` to pass it on changed;
+ * return without calling it to answer the request yourself, or throw an `McpError` to answer with that error.
+ * Middleware runs in the order given, the first outermost, and also sees requests for unknown methods.
+ *
+ * @example
+ * ```ts
+ * import { McpError, type RequestMiddleware } from '@pmcp/jsonrpc';
+ *
+ * const timing: RequestMiddleware = async (params, ctx, next) => {
+ *   const started = performance.now();
+ *   try {
+ *     return await next();
+ *   } finally {
+ *     console.log(`${ctx.method} took ${(performance.now() - started).toFixed(1)} ms`);
+ *   }
+ * };
+ * const readOnly: RequestMiddleware = (params, ctx, next) => {
+ *   if (ctx.method === 'tools/call' && params.name === 'delete_everything') {
+ *     throw new McpError(-32602, 'delete_everything is disabled on this deployment');
+ *   }
+ *   return next();
+ * };
+ * ```
+ */
+export type RequestMiddleware = (
+  params: Record<string, unknown>,
+  ctx: RequestContext,
+  next: (params?: Record<string, unknown>) => Promise<Record<string, unknown>>,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/**
+ * Wraps every request this side sends, around the send and the wait for its response: `next` resolves with the
+ * peer's result or rejects with its error (or a timeout, a cancellation, a closed connection). Call
+ * `next(otherParams)` to send changed params; return without calling it to answer locally (a cache). Runs in the
+ * order given, the first outermost. `options` are the caller's request options, read-only.
+ *
+ * @example
+ * ```ts
+ * import type { OutgoingRequestMiddleware } from '@pmcp/jsonrpc';
+ *
+ * const logCalls: OutgoingRequestMiddleware = async (method, params, next) => {
+ *   try {
+ *     return await next();
+ *   } catch (error) {
+ *     console.warn(`${method} failed: ${(error as Error).message}`);
+ *     throw error;
+ *   }
+ * };
+ * ```
+ */
+export type OutgoingRequestMiddleware = (
+  method: string,
+  params: Record<string, unknown> | undefined,
+  next: (params?: Record<string, unknown>) => Promise<Record<string, unknown>>,
+  options: Readonly<RequestOptions> | undefined,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/**
  * Options of an {@link RpcEngine}.
  *
  * @example
@@ -186,6 +246,13 @@ export interface RpcEngineOptions {
   fallbackRequestHandler?: RequestHandler;
   /** Handles notifications for methods without a handler. Default: ignore them. */
   fallbackNotificationHandler?: NotificationHandler;
+  /**
+   * Wraps every incoming request (see {@link RequestMiddleware}). The engine keeps this array, so middleware
+   * pushed onto it later (or added with `use`) applies from the next request on.
+   */
+  middleware?: RequestMiddleware[];
+  /** Wraps every outgoing request (see {@link OutgoingRequestMiddleware}); kept like `middleware`. */
+  outgoingMiddleware?: OutgoingRequestMiddleware[];
 }
 
 /**
@@ -262,6 +329,8 @@ export class RpcEngine {
   readonly #pending = new Map<RequestId, PendingRequest>();
   readonly #progressOwners = new Map<ProgressToken, RequestId>();
   readonly #inFlight = new Map<RequestId, { controller: AbortController; method: string }>();
+  readonly #middleware: RequestMiddleware[];
+  readonly #outgoingMiddleware: OutgoingRequestMiddleware[];
   #transport: Transport | undefined;
   #nextId = 1;
 
@@ -270,6 +339,24 @@ export class RpcEngine {
     this.sendCancelNotifications = options?.sendCancelNotifications ?? true;
     this.#fallbackRequestHandler = options?.fallbackRequestHandler;
     this.#fallbackNotificationHandler = options?.fallbackNotificationHandler;
+    // The given arrays themselves, not copies: their owner (a server, across connections) may add to them later.
+    this.#middleware = checkedInPlace(options?.middleware ?? [], 'RpcEngine options.middleware');
+    this.#outgoingMiddleware = checkedInPlace(
+      options?.outgoingMiddleware ?? [],
+      'RpcEngine options.outgoingMiddleware',
+    );
+  }
+
+  /** Adds middleware around every incoming request, inside (after) the middleware already there. */
+  use(middleware: RequestMiddleware): this {
+    this.#middleware.push(checkMiddlewareFunction(middleware, 'RpcEngine.use'));
+    return this;
+  }
+
+  /** Adds middleware around every outgoing request, inside (after) the middleware already there. */
+  useOutgoing(middleware: OutgoingRequestMiddleware): this {
+    this.#outgoingMiddleware.push(checkMiddlewareFunction(middleware, 'RpcEngine.useOutgoing'));
+    return this;
   }
 
   /** The connected transport; `undefined` before `connect` and after the connection closed. */
@@ -320,6 +407,37 @@ export class RpcEngine {
     method: string,
     params?: Record<string, unknown>,
     options?: RequestOptions,
+  ): Promise<Record<string, unknown>> {
+    const chain = this.#outgoingMiddleware;
+    if (chain.length === 0) return this.#request(method, params, options);
+    const step = (
+      index: number,
+      current: Record<string, unknown> | undefined,
+    ): Promise<Record<string, unknown>> => {
+      const middleware = chain[index];
+      if (middleware === undefined) return this.#request(method, current, options);
+      let called = false;
+      const next = (changed?: Record<string, unknown>): Promise<Record<string, unknown>> => {
+        if (called)
+          return Promise.reject(
+            new Error(`Outgoing middleware ${index} called next() twice for "${method}".`),
+          );
+        called = true;
+        return step(index + 1, changed ?? current);
+      };
+      try {
+        return Promise.resolve(middleware(method, current, next, options));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+    return step(0, params);
+  }
+
+  #request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions | undefined,
   ): Promise<Record<string, unknown>> {
     const transport = this.#transport;
     if (transport === undefined) {
@@ -615,7 +733,7 @@ export class RpcEngine {
   ): Promise<void> {
     let response: JsonRpcResponse;
     try {
-      const result: unknown = await handler(request.params ?? {}, ctx, request);
+      const result: unknown = await this.#handle(handler, request.params ?? {}, ctx, request);
       if (typeof result !== 'object' || result === null || Array.isArray(result)) {
         throw new TypeError(
           `The handler for "${request.method}" returned ${result === null ? 'null' : Array.isArray(result) ? 'an array' : typeof result} instead of a result object. Return an object (use {} for an empty result).`,
@@ -628,6 +746,33 @@ export class RpcEngine {
     // Cancelled (the peer no longer wants it), or the connection is gone: nobody to answer.
     if (controller.signal.aborted || transport !== this.#transport) return;
     this.#reply(transport, response, request.id);
+  }
+
+  /** The handler inside the middleware chain; a middleware that calls `next` twice gets an error. */
+  #handle(
+    handler: RequestHandler,
+    params: Record<string, unknown>,
+    ctx: RequestContext,
+    request: JsonRpcRequest,
+  ): Promise<Record<string, unknown>> | Record<string, unknown> {
+    const chain = this.#middleware;
+    if (chain.length === 0) return handler(params, ctx, request);
+    const step = async (
+      index: number,
+      current: Record<string, unknown>,
+    ): Promise<Record<string, unknown>> => {
+      const middleware = chain[index];
+      if (middleware === undefined)
+        return handler(current, ctx, current === params ? request : { ...request, params: current });
+      let called = false;
+      return middleware(current, ctx, (changed) => {
+        if (called)
+          return Promise.reject(new Error(`Middleware ${index} called next() twice for "${ctx.method}".`));
+        called = true;
+        return step(index + 1, changed ?? current);
+      });
+    };
+    return step(0, params);
   }
 
   #toWireError(error: unknown, method: string): JsonRpcErrorObject {
@@ -737,6 +882,38 @@ function send(
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+function checkMiddlewareFunction<T>(middleware: T, where: string): T {
+  if (typeof middleware !== 'function') {
+    throw new TypeError(
+      `${where}: middleware must be a function (params, ctx, next) => result, got ${typeof middleware}.`,
+    );
+  }
+  return middleware;
+}
+
+/**
+ * A fresh array of the given middleware (none when `undefined`), each checked to be a function; a mistake throws a
+ * `TypeError` that starts with `where`. What `createServer` and `createClient` use on their options.
+ *
+ * @example
+ * ```ts
+ * import { middlewareList, type RequestMiddleware } from '@pmcp/jsonrpc';
+ *
+ * const chain: RequestMiddleware[] = middlewareList([(params, ctx, next) => next()], 'myServer options.middleware');
+ * ```
+ */
+export function middlewareList<T>(list: readonly T[] | undefined, where: string): T[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new TypeError(`${where} must be an array of middleware functions.`);
+  for (const middleware of list) checkMiddlewareFunction(middleware, where);
+  return [...list];
+}
+
+function checkedInPlace<T>(list: T[], where: string): T[] {
+  middlewareList(list, where);
+  return list;
 }
 
 function methodNotFound(_params: Record<string, unknown>, ctx: RequestContext): never {

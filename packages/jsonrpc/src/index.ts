@@ -1,10 +1,13 @@
 /** @module JSON-RPC 2.0 core for MCP: messages, McpError, the Transport interface, the request engine, NDJSON framing */
 export {
   DEFAULT_REQUEST_TIMEOUT,
+  middlewareList,
   type NotificationHandler,
+  type OutgoingRequestMiddleware,
   type ProgressUpdate,
   type RequestContext,
   type RequestHandler,
+  type RequestMiddleware,
   type RequestOptions,
   RpcEngine,
   type RpcEngineOptions,

@@ -1,4 +1,12 @@
-import { authenticatedPrincipal, type MessageExtra, RpcEngine, type Transport } from '@pmcp/jsonrpc';
+import {
+  authenticatedPrincipal,
+  type MessageExtra,
+  middlewareList,
+  type OutgoingRequestMiddleware,
+  type RequestMiddleware,
+  RpcEngine,
+  type Transport,
+} from '@pmcp/jsonrpc';
 import {
   type CacheableResult,
   type Implementation,
@@ -127,6 +135,14 @@ export interface ServerOptions {
    * itself; requests without `authInfo` are bound to no one.
    */
   requestStateSubject?: (extra: MessageExtra | undefined) => string | undefined;
+  /**
+   * Wraps the handling of every incoming request on every connection, around the server's own dispatch
+   * (validation, the tool, resource or prompt handler): logging, timing, authorization, answering from a cache.
+   * See `RequestMiddleware` in `@pmcp/jsonrpc`; `server.use()` adds more.
+   */
+  middleware?: readonly RequestMiddleware[];
+  /** Wraps every request the server sends (sampling, elicitation, roots in the legacy era). */
+  outgoingMiddleware?: readonly OutgoingRequestMiddleware[];
 }
 
 /**
@@ -225,6 +241,23 @@ export interface McpServer {
    * ```
    */
   completeElicitation(elicitationId: string): Promise<boolean>;
+  /**
+   * Adds middleware around every incoming request, on connections opened before and after, inside the middleware
+   * already there. Returns the server.
+   *
+   * @example
+   * ```ts
+   * server.use(async (params, ctx, next) => {
+   *   const started = performance.now();
+   *   try {
+   *     return await next();
+   *   } finally {
+   *     console.log(`${ctx.method} ${params.name ?? ''} ${(performance.now() - started).toFixed(1)} ms`);
+   *   }
+   * });
+   * ```
+   */
+  use(middleware: RequestMiddleware): McpServer;
   /** Serves one connection; call again for each further transport (each keeps its own session state). */
   connect(transport: Transport): Promise<void>;
   /**
@@ -297,6 +330,12 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
   }
 
   const { instructions, ...implementation } = info;
+  // Shared by every connection's engine, so use() reaches connections that are already open.
+  const middleware = middlewareList(options.middleware, 'createServer options.middleware');
+  const outgoingMiddleware = middlewareList(
+    options.outgoingMiddleware,
+    'createServer options.outgoingMiddleware',
+  );
   const connections = new Set<Connection>();
   const tools = new Registry<CompiledTool>('tool');
   const prompts = new Registry<CompiledPrompt>('prompt');
@@ -339,9 +378,20 @@ export function createServer(info: ServerInfo, options: ServerOptions = {}): Mcp
       if (compiled.completers.size > 0) completionsOffered = true;
       return handle;
     },
+    use(added) {
+      if (typeof added !== 'function') {
+        throw new TypeError(
+          'server.use(middleware): middleware must be a function (params, ctx, next) => result',
+        );
+      }
+      middleware.push(added);
+      return server;
+    },
     async connect(transport) {
       const engine = new RpcEngine({
         fallbackRequestHandler: (params, rpc) => dispatchRequest(params, rpc, core, connection),
+        middleware,
+        outgoingMiddleware,
       });
       const connection: Connection = { engine, transport, session: undefined };
       engine.setNotificationHandler(Notification.Initialized, () => {
