@@ -153,6 +153,10 @@ describe('over HTTP', () => {
         'errors.unknown-method',
         'errors.unknown-tool',
         'errors.invalid-cursor',
+        'resources.read',
+        'errors.unknown-resource',
+        'prompts.get',
+        'errors.unknown-prompt',
         'transport',
       ]) {
         expect(checks[id], id).toBe('pass');
@@ -177,7 +181,12 @@ describe('over HTTP', () => {
         'errors.unknown-tool': 'warn',
         'errors.invalid-cursor': 'warn',
         ping: 'warn',
-        'list.resources': 'skip',
+        'list.resources': 'pass',
+        'list.resource-templates': 'fail',
+        'resources.read': 'fail',
+        'errors.unknown-resource': 'fail',
+        'prompts.get': 'skip',
+        'errors.unknown-prompt': 'fail',
       });
       const byId = new Map(report.checks.map((check) => [check.id, check.message]));
       expect(byId.get('list.prompts')).toMatch(
@@ -185,7 +194,14 @@ describe('over HTTP', () => {
       );
       expect(byId.get('pagination')).toMatch(/repeated the cursor "again"/);
       expect(byId.get('tools.names')).toMatch(/"bad name!"/);
-      expect(report.summary.fail).toBe(3);
+      expect(byId.get('errors.unknown-prompt')).toMatch(
+        /returned a successful result; it must be an error \(-32602\)/,
+      );
+      expect(byId.get('resources.read')).toMatch(
+        /resources\/read of broken:\/\/x does not match the 2025-11-25 schema: contents:/,
+      );
+      expect(byId.get('errors.unknown-resource')).toMatch(/must be an error \(-32002\)/);
+      expect(report.summary.fail).toBe(7);
     });
 
     it('fails the connect check when nothing answers', async () => {

@@ -102,8 +102,9 @@ function json(response: ServerResponse, status: number, value: unknown): void {
 
 /**
  * A legacy-only server that gets the handshake right and much else wrong: a tool name with a space, a prompts page
- * that is not a list, a tools cursor that never ends, success for unknown methods, isError for unknown tools, and a
- * ping that answers more than {}.
+ * that is not a list, a tools cursor that never ends, success for unknown methods, resources and prompts, isError for
+ * unknown tools, a resource read without a contents list, no resource templates list, and a ping that answers more
+ * than {}.
  */
 export function startBrokenHttpServer(): Promise<RunningServer> {
   return startRawHttpServer((request, response, body) => {
@@ -131,7 +132,7 @@ export function startBrokenHttpServer(): Promise<RunningServer> {
       case 'initialize':
         result({
           protocolVersion: '2025-11-25',
-          capabilities: { tools: {}, prompts: {} },
+          capabilities: { tools: {}, prompts: {}, resources: {} },
           serverInfo: { name: 'broken', version: '0.0.1' },
         });
         return;
@@ -143,6 +144,12 @@ export function startBrokenHttpServer(): Promise<RunningServer> {
         return;
       case 'prompts/list':
         result({ prompts: 'not-a-list' });
+        return;
+      case 'resources/list':
+        result({ resources: [{ uri: 'broken://x', name: 'x' }] });
+        return;
+      case 'resources/read':
+        result({ contents: 'nope' });
         return;
       case 'tools/call':
         result({ content: [{ type: 'text', text: 'no such tool' }], isError: true });

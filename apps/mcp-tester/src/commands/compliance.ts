@@ -4,15 +4,19 @@
  */
 import {
   DiscoverResultSchema,
+  GetPromptResultSchema,
   InitializeResultSchema,
+  LegacyGetPromptResultSchema,
   LegacyListPromptsResultSchema,
   LegacyListResourcesResultSchema,
   LegacyListResourceTemplatesResultSchema,
   LegacyListToolsResultSchema,
+  LegacyReadResourceResultSchema,
   ListPromptsResultSchema,
   ListResourcesResultSchema,
   ListResourceTemplatesResultSchema,
   ListToolsResultSchema,
+  ReadResourceResultSchema,
 } from '@pmcp/types/schemas';
 import type { CommonOptions, Target } from '../args.ts';
 import { type Connection, connectTarget, describeTarget, messageOf } from '../connection.ts';
@@ -183,6 +187,11 @@ async function runChecks(connection: Connection, checks: Check[]): Promise<void>
   const tools = lists.get('list.tools')?.items;
   checks.push(toolNamesCheck(tools));
   checks.push(inputSchemaCheck(tools));
+
+  checks.push(await readResourceCheck(connection, lists.get('list.resources'), modern, revision));
+  checks.push(await unknownResourceCheck(connection, modern));
+  checks.push(await getPromptCheck(connection, lists.get('list.prompts'), modern, revision));
+  checks.push(await unknownPromptCheck(connection));
 
   checks.push(await unknownMethodCheck(connection));
   checks.push(await unknownToolCheck(connection, modern));
@@ -366,6 +375,146 @@ function inputSchemaCheck(tools: unknown[] | undefined): Check {
     id: 'tools.input-schema',
     status: 'fail',
     message: `inputSchema must be a JSON Schema with "type": "object"; not so for: ${bad.slice(0, 5).join(', ')}.`,
+  };
+}
+
+/** Reads the first listed resource and validates what comes back. */
+async function readResourceCheck(
+  connection: Connection,
+  listed: ListOutcome | undefined,
+  modern: boolean,
+  revision: string,
+): Promise<Check> {
+  const id = 'resources.read';
+  const first = listed?.items.find((item) => isObject(item) && typeof item.uri === 'string') as
+    | { uri: string }
+    | undefined;
+  if (first === undefined) return { id, status: 'skip', message: 'No resource was listed to read.' };
+  const answer = await ask(connection, 'resources/read', { uri: first.uri });
+  if (typeof answer === 'string') return { id, status: 'fail', message: answer };
+  if (answer.kind === 'error') {
+    return {
+      id,
+      status: 'fail',
+      message: `Reading the listed resource ${first.uri} was answered with error ${answer.code}: ${answer.message}.`,
+    };
+  }
+  if (answer.result.resultType === 'input_required') {
+    return { id, status: 'skip', message: `Reading ${first.uri} asks for input the tester cannot give.` };
+  }
+  const issues = validate(modern ? ReadResourceResultSchema : LegacyReadResourceResultSchema, answer.result);
+  if (issues !== undefined) {
+    return {
+      id,
+      status: 'fail',
+      message: `resources/read of ${first.uri} does not match the ${revision} schema: ${issues}.`,
+    };
+  }
+  const contents = answer.result.contents as unknown[];
+  if (contents.length === 0) {
+    return { id, status: 'warn', message: `resources/read of ${first.uri} returned no contents.` };
+  }
+  return {
+    id,
+    status: 'pass',
+    message: `resources/read of ${first.uri}: ${contents.length} content item(s), valid against the ${revision} schema.`,
+  };
+}
+
+/** An unknown URI gets the era's not-found error: -32602 in 2026-07-28, -32002 before. */
+async function unknownResourceCheck(connection: Connection, modern: boolean): Promise<Check> {
+  const id = 'errors.unknown-resource';
+  if (connection.summary.capabilities.resources === undefined) {
+    return { id, status: 'skip', message: 'The server does not advertise resources.' };
+  }
+  const expected = modern ? -32602 : -32002;
+  const answer = await ask(connection, 'resources/read', { uri: 'mcp-tester://no-such-resource' });
+  if (typeof answer === 'string') return { id, status: 'fail', message: answer };
+  if (answer.kind === 'error') {
+    if (answer.code === expected) {
+      return { id, status: 'pass', message: `Reading an unknown resource was answered with ${expected}.` };
+    }
+    return {
+      id,
+      status: 'warn',
+      message: `Reading an unknown resource was answered with error ${answer.code}; the ${modern ? '2026-07-28' : 'legacy'} spec names ${expected}.`,
+    };
+  }
+  return {
+    id,
+    status: 'fail',
+    message: `Reading an unknown resource returned a successful result; it must be an error (${expected}).`,
+  };
+}
+
+/** Gets the first listed prompt, with a placeholder for each required argument, and validates the result. */
+async function getPromptCheck(
+  connection: Connection,
+  listed: ListOutcome | undefined,
+  modern: boolean,
+  revision: string,
+): Promise<Check> {
+  const id = 'prompts.get';
+  const first = listed?.items.find((item) => isObject(item) && typeof item.name === 'string') as
+    | { name: string; arguments?: unknown }
+    | undefined;
+  if (first === undefined || listed?.stopped !== undefined) {
+    return { id, status: 'skip', message: 'No prompt was listed (validly) to get.' };
+  }
+  const args: Record<string, string> = {};
+  for (const argument of Array.isArray(first.arguments) ? first.arguments : []) {
+    if (isObject(argument) && argument.required === true && typeof argument.name === 'string') {
+      args[argument.name] = 'mcp-tester';
+    }
+  }
+  const answer = await ask(connection, 'prompts/get', { name: first.name, arguments: args });
+  if (typeof answer === 'string') return { id, status: 'fail', message: answer };
+  if (answer.kind === 'error') {
+    return {
+      id,
+      status: 'fail',
+      message: `Getting the listed prompt "${first.name}" was answered with error ${answer.code}: ${answer.message}.`,
+    };
+  }
+  if (answer.result.resultType === 'input_required') {
+    return { id, status: 'skip', message: `Getting "${first.name}" asks for input the tester cannot give.` };
+  }
+  const issues = validate(modern ? GetPromptResultSchema : LegacyGetPromptResultSchema, answer.result);
+  if (issues !== undefined) {
+    return {
+      id,
+      status: 'fail',
+      message: `prompts/get of "${first.name}" does not match the ${revision} schema: ${issues}.`,
+    };
+  }
+  return {
+    id,
+    status: 'pass',
+    message: `prompts/get of "${first.name}": ${(answer.result.messages as unknown[]).length} message(s), valid against the ${revision} schema.`,
+  };
+}
+
+async function unknownPromptCheck(connection: Connection): Promise<Check> {
+  const id = 'errors.unknown-prompt';
+  if (connection.summary.capabilities.prompts === undefined) {
+    return { id, status: 'skip', message: 'The server does not advertise prompts.' };
+  }
+  const answer = await ask(connection, 'prompts/get', { name: 'mcp-tester-no-such-prompt', arguments: {} });
+  if (typeof answer === 'string') return { id, status: 'fail', message: answer };
+  if (answer.kind === 'error') {
+    if (answer.code === -32602) {
+      return { id, status: 'pass', message: 'Getting an unknown prompt was answered with -32602.' };
+    }
+    return {
+      id,
+      status: 'warn',
+      message: `Getting an unknown prompt was answered with error ${answer.code}; the spec names -32602 (invalid params).`,
+    };
+  }
+  return {
+    id,
+    status: 'fail',
+    message: 'Getting an unknown prompt returned a successful result; it must be an error (-32602).',
   };
 }
 
