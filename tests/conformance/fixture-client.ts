@@ -35,6 +35,9 @@ interface ScenarioContext {
   /** auth/pre-registration: the client registered with the mock authorization server beforehand. */
   client_id?: string;
   client_secret?: string;
+  /** auth/client-credentials-jwt: the key the mock authorization server verifies assertions with. */
+  private_key_pem?: string;
+  signing_algorithm?: string;
 }
 
 /** The CIMD client_id the suite's auth scenarios expect (its reference client uses the same URL). */
@@ -149,8 +152,25 @@ async function tracedFetch(input: string | URL | Request, init?: RequestInit): P
 }
 
 /** The OAuth client of the auth scenarios (see the header comment). */
-async function oauthProvider(url: string, context: ScenarioContext) {
-  const { createHeadlessAuthorizer, createOAuthClientProvider } = await import('@pmcp/auth');
+async function oauthProvider(url: string, context: ScenarioContext, scenario: string) {
+  const { createClientCredentialsProvider, createHeadlessAuthorizer, createOAuthClientProvider } =
+    await import('@pmcp/auth');
+  // The io.modelcontextprotocol/oauth-client-credentials extension: a service with its own credentials, no user.
+  if (scenario.startsWith('auth/client-credentials-') && context.client_id !== undefined) {
+    return createClientCredentialsProvider({
+      serverUrl: url,
+      clientId: context.client_id,
+      fetch: tracedFetch,
+      ...(context.private_key_pem === undefined
+        ? { clientSecret: context.client_secret ?? '' }
+        : {
+            privateKey: context.private_key_pem,
+            ...(context.signing_algorithm === undefined
+              ? {}
+              : { signingAlgorithm: context.signing_algorithm }),
+          }),
+    });
+  }
   return createOAuthClientProvider({
     serverUrl: url,
     redirectUrl: REDIRECT_URL,
@@ -215,7 +235,7 @@ async function main(): Promise<void> {
       onRoots: () => [{ uri: 'file:///tmp/pmcp-conformance', name: 'conformance' }],
     },
   );
-  const auth = scenario.startsWith('auth/') ? await oauthProvider(url, context) : undefined;
+  const auth = scenario.startsWith('auth/') ? await oauthProvider(url, context, scenario) : undefined;
   const transport = httpClientTransport(url, {
     era,
     fetch: tracedFetch,

@@ -222,7 +222,10 @@ async function runSuite(run: Run, serverUrl: string | undefined): Promise<RunRes
   const wanted =
     cli.scenario !== undefined
       ? new Set([cli.scenario])
-      : scoredScenarios(requirementsDir, run.revision, run.side);
+      : new Set([
+          ...scoredScenarios(requirementsDir, run.revision, run.side),
+          ...REQUIRED_EXTENSIONS[run.side],
+        ]);
   const checksByScenario = readChecks(outputDir, run.side);
   const verdict = judgeRun(checksByScenario, wanted, expected);
   const warned = [...wanted]
@@ -249,6 +252,16 @@ async function runSuite(run: Run, serverUrl: string | undefined): Promise<RunRes
     warned,
   };
 }
+
+/**
+ * Extension scenarios (outside the spec timeline, so the suite scores none of them) whose extension pmcp implements:
+ * held to the bar of the scored ones, so a regression fails the run instead of moving a "not scored" count.
+ */
+const REQUIRED_EXTENSIONS: Record<'client' | 'server', readonly string[]> = {
+  // io.modelcontextprotocol/oauth-client-credentials, through createClientCredentialsProvider of @pmcp/auth.
+  client: ['auth/client-credentials-basic', 'auth/client-credentials-jwt'],
+  server: [],
+};
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -1,3 +1,5 @@
+import { jwtVerify } from 'jose';
+
 /**
  * A scripted MCP resource server + authorization server as one web handler, for the OAuth client's tests: use it
  * as an injected `fetch`, or serve it on 127.0.0.1. Every knob is a scenario the spec (or the conformance suite)
@@ -40,6 +42,10 @@ export interface FakeWorldOptions {
   authorizationError?: string;
   /** Answers authorized MCP requests; default a JSON `{ ok: true }`. */
   mcpHandler?: (request: Request) => Promise<Response>;
+  /** The service the client credentials grant accepts: its secret, or the public key its assertions verify with. */
+  clientCredentials?: { clientId: string; secret?: string; publicKey?: CryptoKey };
+  /** grant_types_supported of the metadata; absent by default. */
+  grantTypes?: string[];
 }
 
 export interface RecordedTokenRequest {
@@ -122,6 +128,42 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
     return json(body);
   }
 
+  /** Why a client_credentials request is not authenticated, or undefined when it is. */
+  async function checkClientCredentials(
+    body: URLSearchParams,
+    authorization: string | null,
+  ): Promise<string | undefined> {
+    const expected = options.clientCredentials;
+    if (expected === undefined) return 'no client credentials configured';
+    if (body.get('resource') === null) return 'no resource indicator';
+    const assertion = body.get('client_assertion');
+    if (assertion !== null) {
+      if (body.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer')
+        return 'wrong client_assertion_type';
+      if (expected.publicKey === undefined) return 'assertions not accepted';
+      try {
+        const { payload } = await jwtVerify(assertion, expected.publicKey, { audience: issuer });
+        if (payload.iss !== expected.clientId || payload.sub !== expected.clientId)
+          return 'iss/sub is not the client';
+        if (typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return 'jti or exp missing';
+        return undefined;
+      } catch (error) {
+        return `assertion rejected: ${(error as Error).message}`;
+      }
+    }
+    let id: string | null = body.get('client_id');
+    let secret: string | null = body.get('client_secret');
+    if (authorization?.startsWith('Basic ') === true) {
+      // RFC 6749 §2.3.1: each half is form-urlencoded before base64.
+      const decode = (part: string): string => decodeURIComponent(part.replaceAll('+', ' '));
+      const [rawId, rawSecret] = atob(authorization.slice(6)).split(':');
+      id = rawId === undefined ? null : decode(rawId);
+      secret = rawSecret === undefined ? null : decode(rawSecret);
+    }
+    if (id !== expected.clientId || secret !== expected.secret) return 'wrong client id or secret';
+    return undefined;
+  }
+
   async function handler(request: Request): Promise<Response> {
     const url = new URL(request.url);
     world.log.push(`${request.method} ${url.origin}${url.pathname}`);
@@ -149,6 +191,7 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
       if (options.cimd === true) metadata.client_id_metadata_document_supported = true;
       if (options.authMethods !== undefined)
         metadata.token_endpoint_auth_methods_supported = options.authMethods;
+      if (options.grantTypes !== undefined) metadata.grant_types_supported = options.grantTypes;
       return json(metadata);
     }
     if (url.href.startsWith(`${issuer}/authorize`) && request.method === 'GET') {
@@ -195,6 +238,11 @@ export function createFakeWorld(options: FakeWorldOptions = {}): FakeWorld {
           return json({ error: 'invalid_grant', error_description: 'PKCE verification failed' }, 400);
         }
         return issue(options.grant?.(grant.scope) ?? grant.scope);
+      }
+      if (body.get('grant_type') === 'client_credentials') {
+        const refusal = await checkClientCredentials(body, request.headers.get('authorization'));
+        if (refusal !== undefined) return json({ error: 'invalid_client', error_description: refusal }, 401);
+        return issue(options.grant?.(body.get('scope') ?? '') ?? body.get('scope') ?? '');
       }
       if (body.get('grant_type') === 'refresh_token') {
         const scope = refreshTokens.get(body.get('refresh_token') ?? '');

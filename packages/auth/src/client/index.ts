@@ -1,5 +1,10 @@
 /** The OAuth 2.1 client half of @pmcp/auth. */
 export {
+  ClientCredentialsProvider,
+  type ClientCredentialsProviderOptions,
+  createClientCredentialsProvider,
+} from './client-credentials.ts';
+export {
   authorizationServerMetadataUrls,
   discoverAuthorizationServerMetadata,
   discoverProtectedResourceMetadata,

@@ -1,8 +1,9 @@
 /** The OAuth 2.1 client an MCP client plugs into its HTTP transport. */
-import { discoverAuthorizationServerMetadata, discoverProtectedResourceMetadata } from './discovery.ts';
+import { discoverAuthorizationServerMetadata } from './discovery.ts';
 import { OAuthError } from './errors.ts';
+import { resourceMetadataFor, storedTokens } from './flow-steps.ts';
 import { createPkcePair, randomToken } from './pkce.ts';
-import { canonicalResourceUri, isResourceAllowed } from './resource.ts';
+import { canonicalResourceUri } from './resource.ts';
 import { selectScopes, splitScopes, unionScopes } from './scopes.ts';
 import { createInMemoryOAuthStorage, type OAuthStorage } from './storage.ts';
 import { registerClient, requestToken, type TokenResponse } from './token-endpoint.ts';
@@ -124,8 +125,6 @@ export interface OAuthClientProviderOptions {
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-/** Tokens are refreshed this long before the server's expiry (at most half their lifetime). */
-const EXPIRY_MARGIN_MS = 30_000;
 
 /**
  * An OAuth 2.1 client for one MCP server, in the shape `httpClientTransport(url, { auth })` expects:
@@ -327,17 +326,8 @@ export class OAuthClientProvider {
     return this.#authorize(challenge, { prm });
   }
 
-  async #protectedResourceMetadata(challenge: BearerChallenge): Promise<ProtectedResourceMetadata> {
-    const options: { resourceMetadata?: string; fetch: OAuthFetch } = { fetch: this.#fetch };
-    if (challenge.resourceMetadata !== undefined) options.resourceMetadata = challenge.resourceMetadata;
-    const prm = await discoverProtectedResourceMetadata(this.#serverUrl, options);
-    if (!isResourceAllowed(this.#serverUrl, prm.resource)) {
-      throw new OAuthError(
-        'resource_mismatch',
-        `The Protected Resource Metadata of ${this.serverUri} names the resource ${JSON.stringify(prm.resource)}, which is not this server; refusing to request tokens for it (RFC 9728 §3.3). Check the server's metadata or the URL you connect to.`,
-      );
-    }
-    return prm;
+  #protectedResourceMetadata(challenge: BearerChallenge): Promise<ProtectedResourceMetadata> {
+    return resourceMetadataFor(this.#serverUrl, this.serverUri, challenge, this.#fetch);
   }
 
   async #authorize(
@@ -484,20 +474,7 @@ export class OAuthClientProvider {
     resource: string,
     requestedScope: string | undefined,
   ): Promise<StoredOAuthTokens> {
-    const tokens: StoredOAuthTokens = {
-      access_token: response.access_token,
-      token_type: response.token_type,
-      issuer,
-      resource,
-    };
-    if (response.refresh_token !== undefined) tokens.refresh_token = response.refresh_token;
-    // RFC 6749 §5.1: an omitted scope means the requested one was granted.
-    const scope = response.scope ?? requestedScope;
-    if (scope !== undefined) tokens.scope = scope;
-    if (response.expires_in !== undefined) {
-      const lifetime = response.expires_in * 1000;
-      tokens.expires_at = this.#now() + lifetime - Math.min(EXPIRY_MARGIN_MS, lifetime / 2);
-    }
+    const tokens = storedTokens(response, issuer, resource, requestedScope, this.#now());
     await this.#storage.setTokens(this.serverUri, tokens);
     return tokens;
   }

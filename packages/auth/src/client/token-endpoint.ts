@@ -1,4 +1,4 @@
-/** Token endpoint requests (authorization code, refresh) with client authentication, and Dynamic Client Registration. */
+/** Token endpoint requests (authorization code, refresh, client credentials) with client authentication, and Dynamic Client Registration. */
 import { OAuthError, oauthErrorFromResponse } from './errors.ts';
 import type {
   AuthorizationServerMetadata,
@@ -45,6 +45,9 @@ function basicCredentials(clientId: string, secret: string): string {
   return `Basic ${btoa(binary)}`;
 }
 
+/** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
 /** A successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {
   access_token: string;
@@ -60,14 +63,21 @@ export async function requestToken(
   metadata: AuthorizationServerMetadata,
   client: OAuthClientInformation,
   grant: Record<string, string>,
+  clientAssertion?: string,
 ): Promise<TokenResponse> {
   const body = new URLSearchParams(grant);
   const headers = new Headers({
     'Content-Type': 'application/x-www-form-urlencoded',
     Accept: 'application/json',
   });
-  const method = selectTokenEndpointAuthMethod(client, metadata);
-  if (method === 'client_secret_basic' && client.client_secret !== undefined) {
+  const method =
+    clientAssertion === undefined ? selectTokenEndpointAuthMethod(client, metadata) : 'private_key_jwt';
+  if (clientAssertion !== undefined) {
+    // RFC 7523 §2.2: the signed assertion authenticates the client; client_id is optional and sent for clarity.
+    body.set('client_id', client.client_id);
+    body.set('client_assertion_type', JWT_BEARER_ASSERTION);
+    body.set('client_assertion', clientAssertion);
+  } else if (method === 'client_secret_basic' && client.client_secret !== undefined) {
     headers.set('Authorization', basicCredentials(client.client_id, client.client_secret));
   } else if (method === 'client_secret_post' && client.client_secret !== undefined) {
     body.set('client_id', client.client_id);
