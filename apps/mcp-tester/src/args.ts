@@ -37,13 +37,18 @@ export interface CommonOptions {
  * @see https://modelcontextprotocol.io/specification/2026-07-28/basic/authorization
  */
 export interface OAuthSettings {
-  flow: 'loopback' | 'headless';
+  /** `--oauth`, `--oauth-headless`, or `--oauth-client-credentials` (a service's own credentials, no sign-in). */
+  flow: 'loopback' | 'headless' | 'client-credentials';
   /** `--oauth-port`: the loopback listener's port; absent for a free one. */
   port?: number;
   /** `--client-id`: a pre-registered client; absent to let the provider use CIMD or dynamic registration. */
   clientId?: string;
   /** `--client-secret`, for a confidential pre-registered client. */
   clientSecret?: string;
+  /** `--private-key-file`: a PKCS#8 PEM key for `private_key_jwt` (client credentials only). */
+  privateKeyFile?: string;
+  /** `--signing-alg`: the JWS algorithm of that key (default RS256). */
+  signingAlgorithm?: string;
   /** How long the loopback sign-in may take: `--timeout` when given, else {@link DEFAULT_SIGN_IN_TIMEOUT_MS}. */
   signInTimeoutMs: number;
 }
@@ -92,8 +97,22 @@ const VALUE_OPTIONS = new Set([
   '--oauth-port',
   '--client-id',
   '--client-secret',
+  '--private-key-file',
+  '--signing-alg',
 ]);
-const FLAG_OPTIONS = new Set(['--json', '--help', '-h', '--oauth', '--oauth-headless']);
+const FLAG_OPTIONS = new Set([
+  '--json',
+  '--help',
+  '-h',
+  '--oauth',
+  '--oauth-headless',
+  '--oauth-client-credentials',
+]);
+const OAUTH_FLAGS: Record<string, OAuthSettings['flow']> = {
+  '--oauth': 'loopback',
+  '--oauth-headless': 'headless',
+  '--oauth-client-credentials': 'client-credentials',
+};
 
 /**
  * Parses the arguments after the program name.
@@ -124,6 +143,8 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
   let oauthPort: number | undefined;
   let clientId: string | undefined;
   let clientSecret: string | undefined;
+  let privateKeyFile: string | undefined;
+  let signingAlgorithm: string | undefined;
   let timeoutGiven = false;
 
   for (let index = 0; index < rest.length; index += 1) {
@@ -137,10 +158,12 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
     const equals = word.indexOf('=');
     const name = equals > 0 && word.startsWith('--') ? word.slice(0, equals) : word;
     if (FLAG_OPTIONS.has(name)) {
-      if (name === '--oauth' || name === '--oauth-headless') {
-        const flow = name === '--oauth' ? 'loopback' : 'headless';
+      const flow = OAUTH_FLAGS[name];
+      if (flow !== undefined) {
         if (oauthFlow !== undefined && oauthFlow !== flow) {
-          return fail('Give either --oauth (sign in through a browser) or --oauth-headless, not both.');
+          return fail(
+            'Give one of --oauth (sign in through a browser), --oauth-headless and --oauth-client-credentials.',
+          );
         }
         oauthFlow = flow;
       } else if (name !== '--json') return { ok: true, parsed: { command: 'help' } };
@@ -205,6 +228,13 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
       case '--client-secret':
         clientSecret = value;
         break;
+      case '--private-key-file':
+        if (value.length === 0) return fail('--private-key-file needs the path of a PKCS#8 PEM private key.');
+        privateKeyFile = value;
+        break;
+      case '--signing-alg':
+        signingAlgorithm = value;
+        break;
       case '--call':
         callTool = value;
         break;
@@ -225,7 +255,12 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
   if (command !== 'test' && (callTool !== undefined || callArgs !== undefined)) {
     return fail('--call and --args belong to the "test" command.');
   }
-  const oauthProblem = oauthUsageError(oauthFlow, { oauthPort, clientId, clientSecret }, targets, options);
+  const oauthProblem = oauthUsageError(
+    oauthFlow,
+    { oauthPort, clientId, clientSecret, privateKeyFile, signingAlgorithm },
+    targets,
+    options,
+  );
   if (oauthProblem !== undefined) return fail(oauthProblem);
   if (oauthFlow !== undefined) {
     const oauth: OAuthSettings = {
@@ -235,6 +270,8 @@ export function parseArgs(argv: readonly string[]): ParseOutcome {
     if (oauthPort !== undefined) oauth.port = oauthPort;
     if (clientId !== undefined) oauth.clientId = clientId;
     if (clientSecret !== undefined) oauth.clientSecret = clientSecret;
+    if (privateKeyFile !== undefined) oauth.privateKeyFile = privateKeyFile;
+    if (signingAlgorithm !== undefined) oauth.signingAlgorithm = signingAlgorithm;
     options.oauth = oauth;
   }
   const target = targets[0] as Target;
@@ -329,27 +366,46 @@ function httpTarget(word: string): { ok: true; target: Target } | { ok: false; e
 
 function oauthUsageError(
   flow: OAuthSettings['flow'] | undefined,
-  given: { oauthPort: number | undefined; clientId: string | undefined; clientSecret: string | undefined },
+  given: {
+    oauthPort: number | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    privateKeyFile: string | undefined;
+    signingAlgorithm: string | undefined;
+  },
   targets: readonly Target[],
   options: CommonOptions,
 ): string | undefined {
   if (flow === undefined) {
-    if (given.oauthPort !== undefined || given.clientId !== undefined || given.clientSecret !== undefined) {
-      return '--oauth-port, --client-id and --client-secret need --oauth or --oauth-headless.';
+    if (Object.values(given).some((value) => value !== undefined)) {
+      return '--oauth-port, --client-id, --client-secret, --private-key-file and --signing-alg need --oauth, --oauth-headless or --oauth-client-credentials.';
     }
     return undefined;
   }
   if (given.clientSecret !== undefined && given.clientId === undefined) {
     return '--client-secret needs --client-id (the client the secret belongs to).';
   }
-  if (flow === 'headless' && given.oauthPort !== undefined) {
-    return '--oauth-port belongs to --oauth: --oauth-headless needs no listener.';
+  if (flow !== 'loopback' && given.oauthPort !== undefined) {
+    return '--oauth-port belongs to --oauth: only the browser sign-in needs a listener.';
+  }
+  if (flow === 'client-credentials') {
+    if (given.clientId === undefined) {
+      return '--oauth-client-credentials needs --client-id (the service registered with the authorization server).';
+    }
+    if ((given.clientSecret === undefined) === (given.privateKeyFile === undefined)) {
+      return '--oauth-client-credentials needs exactly one of --client-secret and --private-key-file.';
+    }
+  } else if (given.privateKeyFile !== undefined || given.signingAlgorithm !== undefined) {
+    return '--private-key-file and --signing-alg belong to --oauth-client-credentials.';
+  }
+  if (given.signingAlgorithm !== undefined && given.privateKeyFile === undefined) {
+    return '--signing-alg needs --private-key-file (the key it names the algorithm of).';
   }
   if (!targets.some((target) => target.kind === 'http')) {
     return 'OAuth applies to http(s):// targets; a stdio server gets its credentials from its environment.';
   }
   if (Object.keys(options.headers).some((name) => name.toLowerCase() === 'authorization')) {
-    return "Give either --header 'Authorization: …' or --oauth/--oauth-headless, not both.";
+    return "Give either --header 'Authorization: …' or an OAuth option, not both.";
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PRE_REGISTERED_CLIENT_ID,
   type ProtectedSetup,
+  SERVICE_CLIENT,
   startProtectedServer,
 } from './__fixtures__/oauth-servers.ts';
 import { type CommonOptions, DEFAULT_SIGN_IN_TIMEOUT_MS, parseArgs } from './args.ts';
@@ -179,6 +180,49 @@ describe('OAuth against a protected pmcp server', () => {
     expect(protectedServer.tokenClients().at(-1)).toBe(PRE_REGISTERED_CLIENT_ID);
   });
 
+  it('authenticates as a service with --oauth-client-credentials: no sign-in, the token names the service', async () => {
+    const before = protectedServer.registrations();
+    const { code, report, stdout } = await cliJson<TestReport>([
+      'test',
+      protectedServer.url,
+      '--oauth-client-credentials',
+      '--client-id',
+      SERVICE_CLIENT.id,
+      '--client-secret',
+      SERVICE_CLIENT.secret,
+      '--call',
+      'whoami',
+    ]);
+    expect(code).toBe(0);
+    expect(report.call?.result?.content).toEqual([{ type: 'text', text: SERVICE_CLIENT.id }]);
+    expect(report.auth).toMatchObject({
+      method: 'oauth',
+      flow: 'client-credentials',
+      client: 'pre-registered',
+      clientId: SERVICE_CLIENT.id,
+      authorized: true,
+      issuer: protectedServer.issuer,
+    });
+    expect(protectedServer.registrations()).toBe(before);
+    expect(protectedServer.tokenClients().at(-1)).toBe(SERVICE_CLIENT.id);
+    expect(stdout).not.toContain(SERVICE_CLIENT.secret);
+  });
+
+  it('reports a refused client credentials grant with the server error', async () => {
+    const { code, report } = await cliJson<TestReport>([
+      'test',
+      protectedServer.url,
+      '--oauth-client-credentials',
+      '--client-id',
+      SERVICE_CLIENT.id,
+      '--client-secret',
+      'wrong',
+    ]);
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(JSON.stringify(report.steps)).toMatch(/invalid_client/);
+  });
+
   it('runs compliance with OAuth', async () => {
     const { report } = await cliJson<ComplianceReport>([
       'compliance',
@@ -272,12 +316,44 @@ describe('OAuth options', () => {
 
   it.each([
     [['test', '--stdio', 'node server.js', '--oauth'], /http\(s\):\/\/ targets/],
-    [['test', 'http://127.0.0.1:1/mcp', '--oauth', '--oauth-headless'], /not both/],
+    [['test', 'http://127.0.0.1:1/mcp', '--oauth', '--oauth-headless'], /Give one of --oauth/],
     [['test', 'http://127.0.0.1:1/mcp', '--oauth', '--oauth-port', '70000'], /--oauth-port must be/],
     [['test', 'http://127.0.0.1:1/mcp', '--oauth', '--client-secret', 's'], /needs --client-id/],
-    [['test', 'http://127.0.0.1:1/mcp', '--client-id', 'x'], /need --oauth or --oauth-headless/],
+    [
+      ['test', 'http://127.0.0.1:1/mcp', '--client-id', 'x'],
+      /need --oauth, --oauth-headless or --oauth-client-credentials/,
+    ],
+    [
+      ['test', 'http://127.0.0.1:1/mcp', '--oauth-client-credentials', '--client-secret', 's'],
+      /needs --client-id/,
+    ],
+    [
+      ['test', 'http://127.0.0.1:1/mcp', '--oauth-client-credentials', '--client-id', 'x'],
+      /exactly one of --client-secret and --private-key-file/,
+    ],
+    [
+      ['test', 'http://127.0.0.1:1/mcp', '--oauth-headless', '--private-key-file', 'k.pem'],
+      /belong to --oauth-client-credentials/,
+    ],
+    [
+      [
+        'test',
+        'http://127.0.0.1:1/mcp',
+        '--oauth-client-credentials',
+        '--client-id',
+        'x',
+        '--client-secret',
+        's',
+        '--signing-alg',
+        'ES256',
+      ],
+      /--signing-alg needs --private-key-file/,
+    ],
     [['test', 'http://127.0.0.1:1/mcp', '--oauth-headless', '--oauth-port', '1234'], /belongs to --oauth/],
-    [['test', 'http://127.0.0.1:1/mcp', '--oauth', '--header', 'Authorization: Bearer x'], /not both/],
+    [
+      ['test', 'http://127.0.0.1:1/mcp', '--oauth', '--header', 'Authorization: Bearer x'],
+      /or an OAuth option, not both/,
+    ],
   ])('refuses %j', (argv, message) => {
     const outcome = parseArgs(argv);
     expect(outcome.ok).toBe(false);

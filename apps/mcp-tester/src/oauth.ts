@@ -2,7 +2,10 @@
  * OAuth for HTTP targets: an `@pmcp/auth` provider with either a loopback redirect (a person signs in through a
  * browser) or the headless authorizer, and what the report may say about it (never a token).
  */
+import { readFile } from 'node:fs/promises';
 import {
+  type ClientCredentialsProvider,
+  createClientCredentialsProvider,
   createHeadlessAuthorizer,
   createInMemoryOAuthStorage,
   createOAuthClientProvider,
@@ -29,7 +32,8 @@ export type AuthSummary =
   | {
       method: 'oauth';
       flow: OAuthSettings['flow'];
-      redirectUrl: string;
+      /** The redirect URL of the sign-in flows; absent for client credentials, which have none. */
+      redirectUrl?: string;
       /** `pre-registered` with `--client-id`; otherwise the provider's choice (CIMD or dynamic registration). */
       client: 'pre-registered' | 'provider';
       clientId?: string;
@@ -51,7 +55,7 @@ export type AuthSummary =
  * ```
  */
 export interface OAuthSession {
-  provider: OAuthClientProvider;
+  provider: OAuthClientProvider | ClientCredentialsProvider;
   /** Signs in before the client connects, so the sign-in has its own limit instead of the first request's. */
   preauthorize(timeoutMs: number): Promise<void>;
   summary(): Promise<AuthSummary>;
@@ -95,6 +99,7 @@ export async function startOAuthSession(serverUrl: string, options: CommonOption
   const settings = options.oauth;
   if (settings === undefined)
     throw new Error('startOAuthSession needs options.oauth (--oauth or --oauth-headless).');
+  if (settings.flow === 'client-credentials') return clientCredentialsSession(serverUrl, options, settings);
   const notify = options.notify ?? ((text: string) => console.error(text.trimEnd()));
   const storage = createInMemoryOAuthStorage();
   let redirectUrl = HEADLESS_REDIRECT_URL;
@@ -149,6 +154,65 @@ export async function startOAuthSession(serverUrl: string, options: CommonOption
     close: async () => {
       await loopback?.close();
     },
+  };
+}
+
+/** `--oauth-client-credentials`: the service's own credentials, no sign-in step. */
+async function clientCredentialsSession(
+  serverUrl: string,
+  options: CommonOptions,
+  settings: OAuthSettings,
+): Promise<OAuthSession> {
+  const storage = createInMemoryOAuthStorage();
+  let privateKey: string | undefined;
+  if (settings.privateKeyFile !== undefined) {
+    try {
+      privateKey = await readFile(settings.privateKeyFile, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `Cannot read --private-key-file ${settings.privateKeyFile}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+  const provider = createClientCredentialsProvider({
+    serverUrl,
+    clientId: settings.clientId as string,
+    storage,
+    ...(privateKey === undefined
+      ? { clientSecret: settings.clientSecret as string }
+      : {
+          privateKey,
+          ...(settings.signingAlgorithm === undefined ? {} : { signingAlgorithm: settings.signingAlgorithm }),
+        }),
+  });
+  let authorized = false;
+  return {
+    provider,
+    async preauthorize(timeoutMs) {
+      const challenge = await probeForChallenge(serverUrl, options.headers, timeoutMs);
+      if (challenge === undefined) return;
+      authorized = await provider.onUnauthorized({
+        url: new URL(serverUrl),
+        method: 'POST',
+        response: challenge,
+      });
+    },
+    async summary() {
+      const tokens = await storage.getTokens(provider.serverUri);
+      const summary: AuthSummary = {
+        method: 'oauth',
+        flow: 'client-credentials',
+        client: 'pre-registered',
+        clientId: settings.clientId as string,
+        authorized: authorized || tokens !== undefined,
+      };
+      if (tokens !== undefined) {
+        summary.issuer = tokens.issuer;
+        if (tokens.scope !== undefined) summary.scope = tokens.scope;
+      }
+      return summary;
+    },
+    close: async () => {},
   };
 }
 

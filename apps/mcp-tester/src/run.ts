@@ -45,8 +45,14 @@ Options:
                         the URL to open is printed on stderr, the redirect comes back to 127.0.0.1
   --oauth-port <n>      the loopback port for --oauth's redirect (default: a free port)
   --oauth-headless      OAuth without a browser, for authorization servers that approve at once (CI)
+  --oauth-client-credentials
+                        OAuth as a service (client credentials grant): needs --client-id and
+                        --client-secret or --private-key-file; no sign-in
   --client-id <id>      with --oauth*: a pre-registered client (default: CIMD or dynamic registration)
   --client-secret <s>   with --client-id: its secret, for a confidential client
+  --private-key-file <pem>
+                        with --oauth-client-credentials: a PKCS#8 key for private_key_jwt
+  --signing-alg <alg>   the JWS algorithm of that key (default RS256)
                         The sign-in waits --timeout when given, else 5 minutes.
 
 Exit codes: 0 everything checked passed, 1 a check failed (or compare found differences), 2 usage error.

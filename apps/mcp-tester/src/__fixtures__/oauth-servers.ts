@@ -22,6 +22,8 @@ import { base64url, exportJWK, generateKeyPair, SignJWT } from 'jose';
 export const SCOPES: readonly string[] = ['notes:read'];
 /** A client the authorization server knows without registration (for --client-id). */
 export const PRE_REGISTERED_CLIENT_ID = 'mcp-tester-ci';
+/** A service allowed the client credentials grant with this secret (for --oauth-client-credentials). */
+export const SERVICE_CLIENT = { id: 'mcp-tester-service', secret: 'service secret' } as const;
 
 export interface ProtectedSetup {
   /** The MCP endpoint (the token audience). */
@@ -93,6 +95,16 @@ async function startAuthorizationServer(resource: () => string): Promise<{
   let registered = 0;
   let issuer = '';
 
+  const accessToken = (clientId: string, scope: string, subject: string): Promise<string> =>
+    new SignJWT({ scope, client_id: clientId })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
+      .setIssuer(issuer)
+      .setAudience(resource())
+      .setSubject(subject)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', issuer);
     switch (`${request.method} ${url.pathname}`) {
@@ -105,9 +117,9 @@ async function startAuthorizationServer(resource: () => string): Promise<{
           jwks_uri: `${issuer}/jwks`,
           scopes_supported: SCOPES,
           response_types_supported: ['code'],
-          grant_types_supported: ['authorization_code'],
+          grant_types_supported: ['authorization_code', 'client_credentials'],
           code_challenge_methods_supported: ['S256'],
-          token_endpoint_auth_methods_supported: ['none'],
+          token_endpoint_auth_methods_supported: ['none', 'client_secret_basic'],
           authorization_response_iss_parameter_supported: true,
         });
       case 'GET /jwks':
@@ -155,6 +167,24 @@ async function startAuthorizationServer(resource: () => string): Promise<{
       }
       case 'POST /token': {
         const params = new URLSearchParams(await readBody(request));
+        if (params.get('grant_type') === 'client_credentials') {
+          const [id, secret] = atob((request.headers.authorization ?? '').replace(/^Basic /, ''))
+            .split(':')
+            .map((part) => decodeURIComponent(part.replaceAll('+', ' ')));
+          if (
+            id !== SERVICE_CLIENT.id ||
+            secret !== SERVICE_CLIENT.secret ||
+            params.get('resource') !== resource()
+          ) {
+            throw new Refusal(401, 'invalid_client', 'Unknown service or secret, or not this resource.');
+          }
+          redeemedBy.push(id);
+          return sendJson(response, 200, {
+            access_token: await accessToken(id, params.get('scope') || SCOPES.join(' '), id),
+            token_type: 'Bearer',
+            expires_in: 3600,
+          });
+        }
         const code = params.get('code') ?? '';
         const pending = codes.get(code);
         codes.delete(code);
@@ -168,16 +198,8 @@ async function startAuthorizationServer(resource: () => string): Promise<{
           throw new Refusal(400, 'invalid_grant', 'Unknown code, or client, redirect_uri or PKCE mismatch.');
         }
         redeemedBy.push(pending.clientId);
-        const accessToken = await new SignJWT({ scope: pending.scope, client_id: pending.clientId })
-          .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
-          .setIssuer(issuer)
-          .setAudience(resource())
-          .setSubject('alice')
-          .setIssuedAt()
-          .setExpirationTime('1h')
-          .sign(privateKey);
         return sendJson(response, 200, {
-          access_token: accessToken,
+          access_token: await accessToken(pending.clientId, pending.scope, 'alice'),
           token_type: 'Bearer',
           expires_in: 3600,
           scope: pending.scope,
