@@ -75,4 +75,76 @@ describe('NDJSON framing (property)', () => {
       RUN,
     );
   });
+
+  it('agrees with a whole-stream reference on any bytes: BOMs, CRs, invalid UTF-8, oversize lines, any split', () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        '\n',
+        '\r\n',
+        '\r',
+        ' ',
+        '\t',
+        '{"a":1}',
+        '\uFEFF',
+        '\n\uFEFF{}\n',
+        'é',
+        '😀',
+        'x'.repeat(20),
+      ),
+      fc.string({ maxLength: 12 }),
+    );
+    const bytesOf = (part: string | number[]) =>
+      typeof part === 'string' ? [...new TextEncoder().encode(part)] : part;
+    const invalid = fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0x80]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof({ weight: 5, arbitrary: piece }, { weight: 1, arbitrary: invalid }), {
+          maxLength: 60,
+        }),
+        fc.array(fc.nat(), { maxLength: 30 }),
+        fc.integer({ min: 4, max: 64 }),
+        (parts, rawCuts, maxMessageBytes) => {
+          const stream = new Uint8Array(parts.flatMap(bytesOf));
+          const cuts = [...new Set(rawCuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
+          const decoder = createNdjsonDecoder({ maxMessageBytes });
+          const frames: Frame[] = [];
+          let start = 0;
+          for (const cut of [...cuts, stream.length]) {
+            frames.push(...decoder.push(stream.subarray(start, cut)));
+            start = cut;
+          }
+          frames.push(...decoder.end());
+          const summary = (frame: Frame) => (frame.ok ? frame.text : frame.error.code);
+          expect(frames.map(summary)).toEqual(referenceFrames(stream, maxMessageBytes));
+        },
+      ),
+      RUN,
+    );
+  });
 });
+
+/** The framing rules applied to the whole stream at once: split at LF, one verdict per line. */
+function referenceFrames(stream: Uint8Array, maxMessageBytes: number): (string | number)[] {
+  const out: (string | number)[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let start = 0;
+  while (start < stream.length) {
+    let lf = stream.indexOf(0x0a, start);
+    if (lf === -1) lf = stream.length;
+    let end = lf;
+    if (end > start && stream[end - 1] === 0x0d) end--;
+    const line = stream.subarray(start, end);
+    start = lf + 1;
+    if (line.length > maxMessageBytes) {
+      out.push(-32600);
+      continue;
+    }
+    if (line.every((byte) => byte === 0x20 || byte === 0x09 || byte === 0x0d)) continue;
+    try {
+      out.push(decoder.decode(line));
+    } catch {
+      out.push(-32700);
+    }
+  }
+  return out;
+}

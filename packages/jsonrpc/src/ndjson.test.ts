@@ -101,6 +101,34 @@ describe('createNdjsonDecoder', () => {
     expect(decoder.end()).toEqual([]);
   });
 
+  it('strips a BOM at the start of every line, also when many lines arrive in one chunk', () => {
+    const decoder = createNdjsonDecoder();
+    const frames = decoder.push(
+      new TextEncoder().encode('\uFEFF{"a":1}\n\uFEFF{"b":2}\r\n{"c":\uFEFF3}\n\uFEFF\n'),
+    );
+    expect(frames).toEqual([
+      { ok: true, text: '{"a":1}' },
+      { ok: true, text: '{"b":2}' },
+      { ok: true, text: '{"c":\uFEFF3}' },
+      { ok: true, text: '' },
+    ]);
+  });
+
+  it('decodes the good lines of a chunk around one that is not UTF-8', () => {
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"a":1}\n'),
+      0xff,
+      0x0a,
+      ...new TextEncoder().encode('{"b":2}\n'),
+    ]);
+    const frames = createNdjsonDecoder().push(bytes);
+    expect(frames.map((frame) => (frame.ok ? frame.text : frame.error.code))).toEqual([
+      '{"a":1}',
+      -32700,
+      '{"b":2}',
+    ]);
+  });
+
   it('reports a line that is not UTF-8 with -32700 and keeps going', () => {
     const invalid = Uint8Array.of(0x7b, 0xff, 0xfe, 0x7d, 0x0a);
     expect(texts(decodeChunks([invalid, bytes('{"a":1}\n')]))).toEqual(['error:-32700', '{"a":1}']);

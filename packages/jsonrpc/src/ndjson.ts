@@ -82,6 +82,7 @@ export const DEFAULT_MAX_MESSAGE_BYTES: number = 8 * 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
+const BOM = 0xfeff;
 
 /**
  * Creates a decoder for newline-delimited JSON: one message per LF-terminated line. A trailing CR is stripped,
@@ -155,6 +156,22 @@ export function createNdjsonDecoder(options?: FrameDecoderOptions): FrameDecoder
     frames.push({ ok: true, text });
   };
 
+  /** Keeps `chunk[from..]`, the start of a line, for the next chunk; an oversize start is reported and dropped. */
+  const keepTail = (frames: Frame[], chunk: Uint8Array, from: number): void => {
+    const rest = chunk.length - from;
+    // One spare byte for a CR that may turn out to precede the LF.
+    if (pendingBytes + rest > maxMessageBytes + 1) {
+      frames.push(oversize());
+      pending = [];
+      pendingBytes = 0;
+      discarding = true;
+    } else {
+      // Copied: the caller may reuse its buffer for the next read.
+      pending.push(chunk.slice(from));
+      pendingBytes += rest;
+    }
+  };
+
   const takePending = (tail: Uint8Array): Uint8Array => {
     if (pending.length === 0) return tail;
     const line = new Uint8Array(pendingBytes + tail.length);
@@ -169,39 +186,90 @@ export function createNdjsonDecoder(options?: FrameDecoderOptions): FrameDecoder
     return line;
   };
 
+  // Decodes a run of whole lines in one call; BOMs are kept here and stripped per line, as each per-line decode does.
+  const runDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  /** The lines of `chunk[from, to)`, which ends just before an LF, one decode call per line. */
+  const emitLinesOneByOne = (frames: Frame[], chunk: Uint8Array, from: number, to: number): void => {
+    let start = from;
+    while (start <= to) {
+      let lf = chunk.indexOf(LF, start);
+      if (lf === -1 || lf > to) lf = to;
+      if (lf - start > maxMessageBytes + 1) frames.push(oversize());
+      else emitLine(frames, chunk.subarray(start, lf));
+      start = lf + 1;
+    }
+  };
+
+  /**
+   * The lines of `chunk[from, to)`, which ends just before an LF. Decoding costs mostly per call, so a run of
+   * lines no longer than the limit is decoded at once and split as text: valid as a whole means every line is
+   * (an LF is never part of a multi-byte sequence). Otherwise, line by line, which says which lines are bad.
+   */
+  const emitLines = (frames: Frame[], chunk: Uint8Array, from: number, to: number): void => {
+    if (to - from > maxMessageBytes) {
+      emitLinesOneByOne(frames, chunk, from, to);
+      return;
+    }
+    let text: string;
+    try {
+      text = runDecoder.decode(chunk.subarray(from, to));
+    } catch {
+      emitLinesOneByOne(frames, chunk, from, to);
+      return;
+    }
+    let start = 0;
+    for (;;) {
+      let end = text.indexOf('\n', start);
+      const next = end === -1 ? -1 : end + 1;
+      if (end === -1) end = text.length;
+      let last = end;
+      if (last > start && text.charCodeAt(last - 1) === CR) last--;
+      if (!isBlankText(text, start, last)) {
+        if (text.charCodeAt(start) === BOM) start++;
+        frames.push({ ok: true, text: text.slice(start, last) });
+      }
+      if (next === -1) return;
+      start = next;
+    }
+  };
+
   return {
     push(chunk: Uint8Array): Frame[] {
       const frames: Frame[] = [];
+      // One scan from the end finds where the whole lines of this chunk stop; earlier bytes hold no LF.
+      const last = chunk.lastIndexOf(LF);
+      if (last === -1) {
+        if (!discarding) keepTail(frames, chunk, 0);
+        return frames;
+      }
       let start = 0;
-      // Only the new chunk is searched for LF: earlier bytes are known to contain none.
-      let lf = chunk.indexOf(LF, start);
-      while (lf !== -1) {
-        if (discarding) {
-          discarding = false;
-        } else if (pendingBytes + (lf - start) > maxMessageBytes + 1) {
-          frames.push(oversize());
-          pending = [];
-          pendingBytes = 0;
+      if (discarding) {
+        discarding = false;
+        start = chunk.indexOf(LF) + 1;
+      } else if (pendingBytes > 0) {
+        if (pendingBytes + last <= maxMessageBytes) {
+          // The unfinished line and the whole lines after it, as one run: one decode call for all of them.
+          const run = takePending(chunk.subarray(0, last));
+          emitLines(frames, run, 0, run.length);
+          start = last + 1;
         } else {
-          emitLine(frames, takePending(chunk.subarray(start, lf)));
-        }
-        start = lf + 1;
-        lf = chunk.indexOf(LF, start);
-      }
-      if (start < chunk.length && !discarding) {
-        const rest = chunk.length - start;
-        // One spare byte for a CR that may turn out to precede the LF.
-        if (pendingBytes + rest > maxMessageBytes + 1) {
-          frames.push(oversize());
-          pending = [];
-          pendingBytes = 0;
-          discarding = true;
-        } else {
-          // Copied: the caller may reuse its buffer for the next read.
-          pending.push(chunk.slice(start));
-          pendingBytes += rest;
+          const lf = chunk.indexOf(LF);
+          if (pendingBytes + lf > maxMessageBytes + 1) {
+            frames.push(oversize());
+            pending = [];
+            pendingBytes = 0;
+          } else {
+            emitLine(frames, takePending(chunk.subarray(0, lf)));
+          }
+          start = lf + 1;
         }
       }
+      if (last >= start) {
+        emitLines(frames, chunk, start, last);
+        start = last + 1;
+      }
+      if (start < chunk.length) keepTail(frames, chunk, start);
       return frames;
     },
     end(): Frame[] {
@@ -229,6 +297,15 @@ export function createNdjsonDecoder(options?: FrameDecoderOptions): FrameDecoder
  */
 export function encodeNdjson(message: JsonRpcMessage): string {
   return `${serializeMessage(message)}\n`;
+}
+
+/** Whether `text[start, end)` has only spaces, tabs and CRs, the bytes {@link isBlank} skips. */
+function isBlankText(text: string, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const code = text.charCodeAt(index);
+    if (code !== 0x20 && code !== 0x09 && code !== CR) return false;
+  }
+  return true;
 }
 
 function isBlank(line: Uint8Array, end: number): boolean {

@@ -93,8 +93,8 @@ export function detectEngine(): Engine {
  * The engine `auto` uses for a workload, given what the runtime supports. Measured on Node 24 (V8; see
  * the README): SSE is fastest in JS at every event size, because turning bytes into JS strings dominates
  * and V8's TextDecoder plus native string search already run at memory speed, while wasm must first copy
- * each chunk into linear memory. Framing is fastest on the SIMD scanner (one decode call per chunk
- * instead of one per line).
+ * each chunk into linear memory. Framing is fastest on the SIMD scanner: level with the JS decoder in 64 KB
+ * reads, well ahead in small reads and on long lines.
  */
 export function autoEngine(workload: Workload, supported: Engine = detectEngine()): Engine {
   if (workload === 'sse') return 'js';
