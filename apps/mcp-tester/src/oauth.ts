@@ -12,6 +12,7 @@ import {
   type OAuthClientInformation,
   type OAuthClientProvider,
   type OAuthClientProviderOptions,
+  type OAuthStorage,
   type RedirectToAuthorization,
 } from '@pmcp/auth';
 import { type ListeningServer, listen } from '@pmcp/transport-http/node';
@@ -123,6 +124,30 @@ export async function startOAuthSession(serverUrl: string, options: CommonOption
     providerOptions.clientInformation = client;
   }
   const provider = createOAuthClientProvider(providerOptions);
+  const described: OAuthDescription = {
+    method: 'oauth',
+    flow: settings.flow,
+    redirectUrl,
+    client: settings.clientId === undefined ? 'provider' : 'pre-registered',
+  };
+  if (settings.clientId !== undefined) described.clientId = settings.clientId;
+  return session(serverUrl, options, provider, storage, described, async () => {
+    await loopback?.close();
+  });
+}
+
+/** What a session's summary says regardless of how the sign-in went. */
+type OAuthDescription = Omit<Extract<AuthSummary, { method: 'oauth' }>, 'authorized' | 'issuer' | 'scope'>;
+
+/** The session around a provider: sign in ahead of the connection, and report without tokens. */
+function session(
+  serverUrl: string,
+  options: CommonOptions,
+  provider: OAuthClientProvider | ClientCredentialsProvider,
+  storage: OAuthStorage,
+  described: OAuthDescription,
+  close: () => Promise<void>,
+): OAuthSession {
   let authorized = false;
   return {
     provider,
@@ -137,23 +162,14 @@ export async function startOAuthSession(serverUrl: string, options: CommonOption
     },
     async summary() {
       const tokens = await storage.getTokens(provider.serverUri);
-      const summary: AuthSummary = {
-        method: 'oauth',
-        flow: settings.flow,
-        redirectUrl,
-        client: settings.clientId === undefined ? 'provider' : 'pre-registered',
-        authorized: authorized || tokens !== undefined,
-      };
-      if (settings.clientId !== undefined) summary.clientId = settings.clientId;
+      const summary: AuthSummary = { ...described, authorized: authorized || tokens !== undefined };
       if (tokens !== undefined) {
         summary.issuer = tokens.issuer;
         if (tokens.scope !== undefined) summary.scope = tokens.scope;
       }
       return summary;
     },
-    close: async () => {
-      await loopback?.close();
-    },
+    close,
   };
 }
 
@@ -185,35 +201,13 @@ async function clientCredentialsSession(
           ...(settings.signingAlgorithm === undefined ? {} : { signingAlgorithm: settings.signingAlgorithm }),
         }),
   });
-  let authorized = false;
-  return {
-    provider,
-    async preauthorize(timeoutMs) {
-      const challenge = await probeForChallenge(serverUrl, options.headers, timeoutMs);
-      if (challenge === undefined) return;
-      authorized = await provider.onUnauthorized({
-        url: new URL(serverUrl),
-        method: 'POST',
-        response: challenge,
-      });
-    },
-    async summary() {
-      const tokens = await storage.getTokens(provider.serverUri);
-      const summary: AuthSummary = {
-        method: 'oauth',
-        flow: 'client-credentials',
-        client: 'pre-registered',
-        clientId: settings.clientId as string,
-        authorized: authorized || tokens !== undefined,
-      };
-      if (tokens !== undefined) {
-        summary.issuer = tokens.issuer;
-        if (tokens.scope !== undefined) summary.scope = tokens.scope;
-      }
-      return summary;
-    },
-    close: async () => {},
+  const described: OAuthDescription = {
+    method: 'oauth',
+    flow: 'client-credentials',
+    client: 'pre-registered',
+    clientId: settings.clientId as string,
   };
+  return session(serverUrl, options, provider, storage, described, async () => {});
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createNdjsonDecoder, type Frame } from './ndjson.ts';
+import { createNdjsonDecoder, type Frame, type FrameDecoderOptions } from './ndjson.ts';
 import { serializeMessage } from './parse.ts';
 
 const RUN = { numRuns: 300, plugins: [fc.interruptAfterTimeLimit(5_000)] };
@@ -31,15 +31,7 @@ describe('NDJSON framing (property)', () => {
               (lastUnterminated && index === lines.length - 1 ? '' : l.ending),
           );
           const stream = new TextEncoder().encode(parts.join(''));
-          const cuts = [...new Set(rawCuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
-          const decoder = createNdjsonDecoder();
-          const frames: Frame[] = [];
-          let start = 0;
-          for (const cut of [...cuts, stream.length]) {
-            frames.push(...decoder.push(stream.subarray(start, cut)));
-            start = cut;
-          }
-          frames.push(...decoder.end());
+          const frames = decodeInPieces(stream, rawCuts);
           expect(frames.every((frame) => frame.ok)).toBe(true);
           expect(frames.map((frame) => (frame.ok ? frame.text : ''))).toEqual(lines.map((l) => l.json));
         },
@@ -60,15 +52,7 @@ describe('NDJSON framing (property)', () => {
           const expected = jsons.map((json) =>
             new TextEncoder().encode(json).length > maxMessageBytes ? 'error' : json,
           );
-          const cuts = [...new Set(rawCuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
-          const decoder = createNdjsonDecoder({ maxMessageBytes });
-          const frames: Frame[] = [];
-          let start = 0;
-          for (const cut of [...cuts, stream.length]) {
-            frames.push(...decoder.push(stream.subarray(start, cut)));
-            start = cut;
-          }
-          frames.push(...decoder.end());
+          const frames = decodeInPieces(stream, rawCuts, { maxMessageBytes });
           expect(frames.map((frame) => (frame.ok ? frame.text : 'error'))).toEqual(expected);
         },
       ),
@@ -93,8 +77,8 @@ describe('NDJSON framing (property)', () => {
       ),
       fc.string({ maxLength: 12 }),
     );
-    const bytesOf = (part: string | number[]) =>
-      typeof part === 'string' ? [...new TextEncoder().encode(part)] : part;
+    const bytesOf = (part: string | readonly number[]): number[] =>
+      typeof part === 'string' ? [...new TextEncoder().encode(part)] : [...part];
     const invalid = fc.constantFrom([0xff], [0xc3], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0x80]);
     fc.assert(
       fc.property(
@@ -105,15 +89,7 @@ describe('NDJSON framing (property)', () => {
         fc.integer({ min: 4, max: 64 }),
         (parts, rawCuts, maxMessageBytes) => {
           const stream = new Uint8Array(parts.flatMap(bytesOf));
-          const cuts = [...new Set(rawCuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
-          const decoder = createNdjsonDecoder({ maxMessageBytes });
-          const frames: Frame[] = [];
-          let start = 0;
-          for (const cut of [...cuts, stream.length]) {
-            frames.push(...decoder.push(stream.subarray(start, cut)));
-            start = cut;
-          }
-          frames.push(...decoder.end());
+          const frames = decodeInPieces(stream, rawCuts, { maxMessageBytes });
           const summary = (frame: Frame) => (frame.ok ? frame.text : frame.error.code);
           expect(frames.map(summary)).toEqual(referenceFrames(stream, maxMessageBytes));
         },
@@ -147,4 +123,18 @@ function referenceFrames(stream: Uint8Array, maxMessageBytes: number): (string |
     }
   }
   return out;
+}
+
+/** Feeds `stream` to a fresh decoder cut at `rawCuts` (taken modulo its length), then ends it. */
+function decodeInPieces(stream: Uint8Array, rawCuts: number[], options?: FrameDecoderOptions): Frame[] {
+  const cuts = [...new Set(rawCuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
+  const decoder = createNdjsonDecoder(options);
+  const frames: Frame[] = [];
+  let start = 0;
+  for (const cut of [...cuts, stream.length]) {
+    frames.push(...decoder.push(stream.subarray(start, cut)));
+    start = cut;
+  }
+  frames.push(...decoder.end());
+  return frames;
 }
