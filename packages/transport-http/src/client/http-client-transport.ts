@@ -955,13 +955,16 @@ export class HttpClientTransport implements Transport {
         throw unreachable(error, url, method, mcpMethod);
       }
       if (response.status === 415 && payload !== body && body !== undefined) {
-        // The server does not decode compressed bodies: say it once, then send this one and the rest as they are.
-        this.#compressAbove = undefined;
-        this.#warn(
-          new Error(
-            `${url.href} refused a gzip-compressed request body (HTTP 415); sending uncompressed from now on. Drop compressRequests for this server.`,
-          ),
-        );
+        // The server does not decode compressed bodies: say it once (concurrent requests may meet the same 415),
+        // then send this one and the rest as they are.
+        if (this.#compressAbove !== undefined) {
+          this.#compressAbove = undefined;
+          this.#warn(
+            new Error(
+              `${url.href} refused a gzip-compressed request body (HTTP 415); sending uncompressed from now on. Drop compressRequests for this server.`,
+            ),
+          );
+        }
         await discardBody(response);
         payload = body;
         attempt--;
