@@ -905,14 +905,13 @@ function checkMiddlewareFunction<T>(middleware: T, where: string): T {
  * ```
  */
 export function middlewareList<T>(list: readonly T[] | undefined, where: string): T[] {
-  if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new TypeError(`${where} must be an array of middleware functions.`);
-  for (const middleware of list) checkMiddlewareFunction(middleware, where);
-  return [...list];
+  return list === undefined ? [] : [...checkedInPlace(list, where)];
 }
 
-function checkedInPlace<T>(list: T[], where: string): T[] {
-  middlewareList(list, where);
+/** The array itself, each entry checked to be a function. */
+function checkedInPlace<T extends readonly unknown[]>(list: T, where: string): T {
+  if (!Array.isArray(list)) throw new TypeError(`${where} must be an array of middleware functions.`);
+  for (const middleware of list) checkMiddlewareFunction(middleware, where);
   return list;
 }
 
